@@ -1,0 +1,124 @@
+"""Run a crawl of some sources in this process: one Scrapy crawler per source, one store, one summary.
+
+Scrapy's reactor cannot restart in a process, so this runs once per process; the scheduler starts a
+`newsdesk crawl` subprocess for each crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+
+from crawler.config import Source
+from crawler.errors import NewsdeskError
+from crawler.home import Home
+from crawler.items import RunTally
+from crawler.settings import scrapy_settings
+from db import Store
+from db.runs import run_status
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceResult:
+    source: Source
+    tally: RunTally
+
+    @property
+    def status(self) -> str:
+        if self.tally.not_modified and not self.tally.errors:
+            return "ok"
+        return run_status(pages=self.tally.pages, new=self.tally.new, error_count=len(self.tally.errors))
+
+
+def select_sources(home: Home, names: list[str] | None, *, include_disabled: bool = False) -> list[Source]:
+    config = home.sources()
+    if not names:
+        return [s for s in config.sources if s.enabled]
+    chosen = [config.get(name) for name in names]
+    disabled = [s.name for s in chosen if not s.enabled]
+    if disabled and not include_disabled:
+        raise NewsdeskError(f"source '{disabled[0]}' is disabled; run `newsdesk sources enable {disabled[0]}` first")
+    return chosen
+
+
+def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_items: int | None = None,
+              progress: TextIO | None = None, log_level: str = "ERROR") -> list[SourceResult]:
+    """Crawl the sources (concurrently, politely) and return what each run did."""
+    config = home.sources()
+    settings = scrapy_settings(config.settings)
+    settings["LOG_LEVEL"] = log_level
+    if max_items is not None:
+        settings["NEWSDESK_MAX_ITEMS"] = max_items
+    store = _open_store(home, dry_run)
+    settings["NEWSDESK_STORE"] = store
+    settings["NEWSDESK_DRY_RUN"] = dry_run
+    process = CrawlerProcess(settings)
+    crawlers = []
+    try:
+        for source in sources:
+            crawler = process.create_crawler(source.kind)
+            if progress is not None:
+                crawler.signals.connect(_progress_printer(source, progress), signal=signals.item_scraped)
+            process.crawl(crawler, source=source)
+            crawlers.append((source, crawler))
+        process.start()
+    finally:
+        if store is not None:
+            store.close()
+    return [SourceResult(source, _tally(crawler)) for source, crawler in crawlers]
+
+
+def _open_store(home: Home, dry_run: bool) -> Store | None:
+    if not dry_run:
+        return Store(home.database)
+    return Store.open_readonly(home.database) if home.database.exists() else None
+
+
+def _tally(crawler) -> RunTally:
+    spider = getattr(crawler, "spider", None)
+    if spider is None:
+        tally = RunTally()
+        tally.error(None, "the spider could not start; see the log above")
+        return tally
+    return spider.tally
+
+
+def _progress_printer(source: Source, stream: TextIO):
+    def printer(item, response, spider):
+        title = (item.title or item.url)[:60]
+        stream.write(f"  {source.name}: + {title}\n")
+        stream.flush()
+    return printer
+
+
+def summary_lines(results: list[SourceResult], *, dry_run: bool = False) -> list[str]:
+    """One line per source, then its errors indented beneath it."""
+    if not results:
+        return ["no sources to crawl; add one with `newsdesk sources add`"]
+    width = max(len(r.source.name) for r in results)
+    lines = [f"{'source':<{width}}  {'kind':<8} {'status':<8} {'pages':>5} {'new':>5} {'dup':>5} {'errors':>6}"]
+    for result in results:
+        t = result.tally
+        lines.append(f"{result.source.name:<{width}}  {result.source.kind:<8} {result.status:<8} "
+                     f"{t.pages:>5} {t.new:>5} {t.duplicates:>5} {len(t.errors):>6}")
+        for url, message in t.errors[:10]:
+            lines.append(f"    ! {url + ': ' if url else ''}{message}")
+        if len(t.errors) > 10:
+            lines.append(f"    ! ... and {len(t.errors) - 10} more (see `newsdesk sources health`)")
+    return lines
+
+
+def exit_code(results: list[SourceResult]) -> int:
+    """Non-zero when a source failed outright, so cron and monitors notice; the others still ran."""
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def configure_progress(stream: TextIO = sys.stderr) -> TextIO | None:
+    return stream if stream.isatty() else None

@@ -1,0 +1,1 @@
+"""Files `newsdesk init` writes into a new home."""

@@ -1,0 +1,62 @@
+"""What flows through the pipeline: a fetched page from a spider, then the candidate built from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FetchedPage:
+    """A page a spider fetched (or a feed entry's own content when its page failed), not yet extracted."""
+
+    source: str
+    url: str                                 # where the body came from, after redirects
+    body: bytes
+    content_type: str | None = None
+    encoding: str | None = None              # the operator's override from sources.yaml
+    hints: dict[str, Any] = field(default_factory=dict)  # title, published_at, author, summary from a feed/sitemap
+    from_feed: bool = False                  # body is the feed entry's content, the page itself failed
+
+
+@dataclass
+class Candidate:
+    """One article ready to queue: extracted, canonicalised, checked for copies."""
+
+    source: str
+    url: str                                 # canonical
+    fetched_url: str
+    title: str | None
+    text: str
+    published_at: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    summary: str | None = None
+    language: str | None = None
+    declared_canonical: str | None = None
+    text_hash: str | None = None
+    cluster_id: int | None = None
+    section: str | None = None
+    status: str = "pending"
+    id: int | None = None
+
+    def store_fields(self) -> dict[str, Any]:
+        keys = ("url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
+                "summary", "text_hash", "language", "section", "status", "cluster_id")
+        return {key: getattr(self, key) for key in keys}
+
+
+@dataclass
+class RunTally:
+    """What one source's run did, kept on its spider and recorded when the run ends."""
+
+    pages: int = 0
+    new: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    not_modified: bool = False
+    errors: list[tuple[str | None, str]] = field(default_factory=list)
+    previews: list[dict[str, Any]] = field(default_factory=list)   # sources test: what would be queued
+
+    def error(self, url: str | None, message: str) -> None:
+        self.errors.append((url, message))

@@ -1,0 +1,72 @@
+"""How queue rows, sources and runs look on a terminal and as JSON lines."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from crawler.config import Source
+
+# The fields every `queue --json` object carries (DESIGN.md), then the story's extras.
+QUEUE_FIELDS = ("id", "url", "title", "source", "outlet", "published_at", "section", "status",
+                "cluster_id", "text")
+QUEUE_EXTRAS = ("author", "summary", "fetched_url", "language", "first_seen_at", "copies", "other_outlets")
+
+
+def queue_json(row: dict[str, Any]) -> str:
+    return json.dumps({key: row.get(key) for key in QUEUE_FIELDS + QUEUE_EXTRAS}, ensure_ascii=False)
+
+
+def _short_date(iso: str | None) -> str:
+    return iso[:16].replace("T", " ") if iso else "date unknown"
+
+
+def queue_line(row: dict[str, Any], *, all_copies: bool = False) -> str:
+    """`#12 [pending] 政策要闻 2026-11-03 09:30 新华社 | title (also run by 2 outlets)`."""
+    section = row.get("section") or "-"
+    outlet = row.get("outlet") or row.get("source")
+    line = f"#{row['id']:<5} [{row['status']}] {section} {_short_date(row.get('published_at'))}  {outlet} | {row.get('title') or '(no title)'}"
+    if all_copies:
+        line += f"  (story {row['cluster_id']})"
+    elif row.get("other_outlets"):
+        line += f"  (also run by {row['other_outlets']} outlet{'s' if row['other_outlets'] != 1 else ''})"
+    return line
+
+
+def source_line(source: Source, last_run: dict[str, Any] | None) -> str:
+    state = "" if source.enabled else " [disabled]"
+    schedule = source.every and f"every {source.every}" or source.cron and f"cron {source.cron}" or "manual"
+    run = "never run"
+    if last_run:
+        run = f"last run {last_run['started_at'][:16].replace('T', ' ')} {last_run['status']}, {last_run['new']} new"
+    return f"{source.name}{state}  {source.kind}  {source.url}  ({schedule}; {run})"
+
+
+def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]]) -> list[str]:
+    """Per source: last status, last success, failures in a row, newest error; problems first."""
+    rows = []
+    for source in sources:
+        runs = runs_by_source.get(source.name, [])
+        failing = 0
+        for run in runs:
+            if run["status"] not in ("failed", "partial"):
+                break
+            failing += 1
+        last_ok = next((r["started_at"][:16] for r in runs if r["status"] in ("ok",)), "never")
+        status = runs[0]["status"] if runs else "never run"
+        newest_error = next((e["message"] for r in runs[:1] for e in r["errors"]), "")
+        flag = "!!" if failing or status in ("empty", "never run") else "ok"
+        rows.append((flag != "ok", f"{flag:<2} {source.name}: {status}; last success {last_ok}"
+                     f"{f'; failing {failing} runs in a row' if failing else ''}"
+                     f"{f'; {newest_error}' if newest_error else ''}"
+                     f"{'' if source.enabled else ' [disabled]'}"))
+    return [line for _, line in sorted(rows, key=lambda r: not r[0])]
+
+
+def preview_lines(previews: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for item in previews:
+        date = _short_date(item.get("published_at"))
+        lines.append(f"  [{item['state']}] {date}  {item.get('outlet') or '-'} | {item.get('title') or '(no title)'}")
+        lines.append(f"      {item['url']}  ({item['chars']} characters)")
+    return lines

@@ -1,0 +1,103 @@
+"""Item pipeline stages, one job each: extract, canonicalise, find copies, store (not in a dry run)."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.canonical import canonical_url
+from crawler.dedup import ExactCopies, text_hash
+from crawler.extraction import extract_bytes
+from crawler.items import Candidate, FetchedPage
+
+logger = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 40   # less than this is a stub, an index page or a paywall, not an article
+
+
+class Skipped(DropItem):
+    """Not an article (no text): counted as skipped, not as an error."""
+
+
+class Duplicate(DropItem):
+    """Its canonical URL is stored already."""
+
+
+class ExtractPipeline:
+    """FetchedPage -> Candidate: decode, extract, and fill gaps from the feed or sitemap's hints."""
+
+    def process_item(self, page: FetchedPage, spider=None) -> Candidate:
+        article = extract_bytes(page.body, page.url, page.content_type, page.encoding)
+        hints = page.hints
+        text = article.text.strip()
+        if len(text) < MIN_TEXT_CHARS and hints.get("content") and not page.from_feed:
+            fallback = extract_bytes(f"<html><body><article>{hints['content']}</article></body></html>"
+                                     .encode("utf-8"), page.url, "text/html; charset=utf-8")
+            text = fallback.text.strip() or text
+        if len(text) < MIN_TEXT_CHARS:
+            raise Skipped(f"no article text found at {page.url}")
+        return Candidate(
+            source=page.source,
+            url=page.url,
+            fetched_url=page.url,
+            title=hints.get("title") if page.from_feed else (article.title or hints.get("title")),
+            text=text,
+            # A feed or news sitemap states the date outright; the page's own date fills in otherwise.
+            published_at=hints.get("published_at") or article.published_at,
+            author=article.author or hints.get("author"),
+            outlet=article.outlet,
+            summary=hints.get("summary"),
+            language=article.language,
+            declared_canonical=article.canonical_url,
+        )
+
+
+class CanonicalPipeline:
+    """One address per article: rel=canonical when it is sane, tracking and fragments dropped."""
+
+    def process_item(self, candidate: Candidate, spider=None) -> Candidate:
+        candidate.url = canonical_url(candidate.fetched_url, declared=candidate.declared_canonical)
+        candidate.text_hash = text_hash(candidate.text)
+        return candidate
+
+
+class DuplicatePipeline:
+    """Drop what is stored already; put exact copies into the story they copy."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.copies = ExactCopies(store)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        store = crawler.settings.get("NEWSDESK_STORE")
+        if store is None:
+            raise NotConfigured
+        return cls(store)
+
+    def process_item(self, candidate: Candidate, spider=None) -> Candidate:
+        if self.store.known_urls([candidate.url]):
+            raise Duplicate(f"already stored: {candidate.url}")
+        candidate.cluster_id = self.copies.cluster_for(candidate)
+        return candidate
+
+
+class StorePipeline:
+    """Queue the candidate: one transaction per article, so a kill loses at most the one in flight."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        store = crawler.settings.get("NEWSDESK_STORE")
+        if store is None or crawler.settings.getbool("NEWSDESK_DRY_RUN"):
+            raise NotConfigured
+        return cls(store)
+
+    def process_item(self, candidate: Candidate, spider=None) -> Candidate:
+        candidate.id, created = self.store.add_candidate(candidate.store_fields())
+        if not created:
+            raise Duplicate(f"already stored: {candidate.url}")
+        return candidate

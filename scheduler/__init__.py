@@ -1,0 +1,1 @@
+"""When to crawl: the scheduler daemon and cron mode (to come)."""

@@ -1,0 +1,1 @@
+"""One Scrapy spider per kind of source: feed, listing, sitemap."""

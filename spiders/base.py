@@ -1,0 +1,84 @@
+"""What every Newsdesk spider shares: its source, its tally, article requests and failure handling."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterator
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.config import Source
+from crawler.failures import AlreadyStored, describe_failure
+from crawler.items import FetchedPage, RunTally
+
+logger = logging.getLogger(__name__)
+
+
+class SourceSpider(scrapy.Spider):
+    """A spider for one configured source. Subclasses parse the source's start page into article requests."""
+
+    def __init__(self, source: Source, **kwargs: Any) -> None:
+        super().__init__(name=source.name, **kwargs)
+        self.source = source
+        self.tally = RunTally()
+        self.articles_requested = 0
+        self.seen_articles: set[str] = set()
+
+    async def start(self):
+        for request in self.start_requests_for_source():
+            yield request
+
+    def start_requests_for_source(self) -> Iterator[scrapy.Request]:
+        yield scrapy.Request(
+            self.source.url, callback=self.parse_start, errback=self.start_failed,
+            meta={"conditional": True, "handle_httpstatus_list": [304]}, dont_filter=True,
+        )
+
+    # -- article pages ---------------------------------------------------------------
+
+    @property
+    def max_items(self) -> int:
+        return self.settings.getint("NEWSDESK_MAX_ITEMS")
+
+    def article_request(self, url: str, hints: dict[str, Any] | None = None,
+                        errback=None) -> scrapy.Request | None:
+        """A request for one article page, or None once the run's article budget is spent."""
+        if url in self.seen_articles or self.articles_requested >= self.max_items:
+            return None
+        self.seen_articles.add(url)
+        self.articles_requested += 1
+        return scrapy.Request(
+            url, callback=self.parse_article, errback=errback or self.article_failed,
+            meta={"article": True, "hints": hints or {}},
+        )
+
+    def parse_article(self, response: Response):
+        self.tally.pages += 1
+        yield self.page_from(response)
+
+    def page_from(self, response: Response) -> FetchedPage:
+        content_type = response.headers.get("Content-Type")
+        return FetchedPage(
+            source=self.source.name,
+            url=response.url,
+            body=response.body,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            encoding=self.source.encoding,
+            hints=response.meta.get("hints", {}),
+        )
+
+    # -- failures ----------------------------------------------------------------------
+
+    def describe(self, failure: Failure) -> str:
+        return describe_failure(failure, self.settings)
+
+    def start_failed(self, failure: Failure) -> None:
+        self.tally.error(failure.request.url, self.describe(failure))
+
+    def article_failed(self, failure: Failure) -> None:
+        if failure.check(AlreadyStored):
+            self.tally.duplicates += 1
+            return
+        self.tally.error(failure.request.url, self.describe(failure))

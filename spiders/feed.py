@@ -1,0 +1,54 @@
+"""RSS 0.9x/1.0/2.0 and Atom feeds: each entry's page is fetched for the full text, the entry is the fallback."""
+
+from __future__ import annotations
+
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.failures import AlreadyStored
+from crawler.feeds import FeedError, parse_feed
+from crawler.items import FetchedPage
+from spiders.base import SourceSpider
+
+
+class FeedSpider(SourceSpider):
+    name = "feed"
+
+    def parse_start(self, response: Response):
+        if response.status == 304:
+            self.tally.not_modified = True
+            return
+        self.tally.pages += 1
+        content_type = response.headers.get("Content-Type")
+        try:
+            feed = parse_feed(response.body, response.url,
+                              content_type.decode("latin-1") if content_type else None)
+        except FeedError as exc:
+            self.tally.error(response.url, str(exc))
+            return
+        if feed.warning:
+            self.logger.warning("%s: %s", self.source.name, feed.warning)
+        for entry in feed.entries:
+            if not entry.link:
+                if entry.hints.get("content"):
+                    self.tally.error(None, f"entry '{entry.hints.get('title', '?')}' has no link; skipped")
+                continue
+            request = self.article_request(entry.link, entry.hints, errback=self.entry_page_failed)
+            if request is not None:
+                yield request
+
+    def entry_page_failed(self, failure: Failure):
+        """The entry's page failed: queue the entry's own content instead, and say so."""
+        if failure.check(AlreadyStored):
+            self.tally.duplicates += 1
+            return
+        request = failure.request
+        hints = request.meta.get("hints", {})
+        reason = self.describe(failure)
+        if hints.get("content"):
+            self.tally.error(request.url, f"{reason}; used the feed entry's own text")
+            body = f"<html><body><h1></h1><article>{hints['content']}</article></body></html>"
+            yield FetchedPage(source=self.source.name, url=request.url, body=body.encode("utf-8"),
+                              content_type="text/html; charset=utf-8", hints=hints, from_feed=True)
+        else:
+            self.tally.error(request.url, reason)

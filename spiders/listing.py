@@ -1,0 +1,45 @@
+"""Listing pages of sites with no feed: follow the article links (by selector or found), then pagination."""
+
+from __future__ import annotations
+
+from scrapy.http import Response, TextResponse
+
+from crawler.charset import decode_html
+from crawler.listing_links import find_article_links, links_by_selector, next_page_url
+from spiders.base import SourceSpider
+
+
+class ListingSpider(SourceSpider):
+    name = "listing"
+
+    def start_requests_for_source(self):
+        for request in super().start_requests_for_source():
+            request.meta.pop("conditional", None)   # listings change without telling; always read them
+            yield request
+
+    def parse_start(self, response: Response, page: int = 0):
+        self.tally.pages += 1
+        if not isinstance(response, TextResponse) and not response.body.lstrip()[:1] == b"<":
+            self.tally.error(response.url, "not an HTML page; check the URL")
+            return
+        content_type = response.headers.get("Content-Type")
+        text, _ = decode_html(response.body, content_type.decode("latin-1") if content_type else None,
+                              self.source.encoding)
+        if self.source.links:
+            urls = links_by_selector(text, response.url, self.source.links)
+            if not urls:
+                self.tally.error(response.url, f"links selector '{self.source.links}' matched no links; "
+                                               "check it with `newsdesk sources test`")
+        else:
+            urls = find_article_links(text, response.url)
+            if not urls:
+                self.tally.error(response.url, "found no article links on the listing page; "
+                                               "give a links: selector")
+        for url in urls:
+            request = self.article_request(url)
+            if request is not None:
+                yield request
+        if page < self.source.depth:
+            following = next_page_url(text, response.url)
+            if following:
+                yield response.request.replace(url=following, cb_kwargs={"page": page + 1})

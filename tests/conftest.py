@@ -1,0 +1,154 @@
+"""Shared fixtures: a scriptable HTTP server on 127.0.0.1, homes in tmp_path, the CLI run for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def shared_data(*parts: str) -> Path:
+    """A folder of ../shared/data, or skip: a fresh clone has no ../shared (CI does)."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: these tests need ../shared/data beside the repository (CI has it)")
+    return path
+
+
+@dataclass
+class Route:
+    """What the test server answers for one path."""
+
+    body: bytes | Callable = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+    def do_GET(self):
+        server: TestServer = self.server.owner  # type: ignore[attr-defined]
+        server.requests.append((self.path, dict(self.headers)))
+        route = server.routes.get(self.path.split("?", 1)[0]) or server.routes.get(self.path)
+        if route is None:
+            self._send(404, {"Content-Type": "text/plain"}, b"not found")
+            return
+        if callable(route.body):
+            route.body(self)
+            return
+        self._send(route.status, route.headers, route.body)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class TestServer:
+    """A real HTTP server on 127.0.0.1 whose answers a test sets per path."""
+
+    __test__ = False
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {"/robots.txt": Route(b"User-agent: *\nAllow: /\n",
+                                                              headers={"Content-Type": "text/plain"})}
+        self.requests: list[tuple[str, dict]] = []
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.owner = self  # type: ignore[attr-defined]
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def add(self, path: str, body: bytes | str | Callable = b"", status: int = 200,
+            content_type: str | None = "text/html; charset=utf-8", **headers: str) -> str:
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        all_headers = {"Content-Type": content_type} if content_type else {}
+        all_headers.update({k.replace("_", "-"): v for k, v in headers.items()})
+        self.routes[path] = Route(body, status, all_headers)
+        return self.url + path
+
+
+@pytest.fixture
+def server():
+    srv = TestServer()
+    srv.thread.start()
+    yield srv
+    srv.httpd.shutdown()
+    srv.httpd.server_close()
+
+
+def trickle(chunks: int, delay: float, chunk: bytes = b"<p>slow</p>"):
+    """A handler that sends a page a few bytes at a time, slower than any timeout should allow."""
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(chunk) * chunks))
+        request.end_headers()
+        try:
+            for _ in range(chunks):
+                request.wfile.write(chunk)
+                request.wfile.flush()
+                time.sleep(delay)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    return handler
+
+
+# -- homes and the CLI -------------------------------------------------------------------------
+
+
+def write_sources(home: Path, sources: list[dict], **settings) -> None:
+    """A sources.yaml as an operator writes it (JSON is valid YAML)."""
+    home.mkdir(parents=True, exist_ok=True)
+    document = {"sources": sources, "settings": {"per_domain_delay": 0, "timeout": 5, "retries": 0,
+                                                 "contact": "https://example.org/newsdesk-tests", **settings}}
+    (home / "sources.yaml").write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    """An initialised home with the default sections and no sources."""
+    path = tmp_path / "home"
+    result = CliRunner().invoke(cli_main(), ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def cli_main():
+    from crawler.cli import main
+    return main
+
+
+def cli(*args: str, env: dict | None = None) -> "subprocess.CompletedProcess[str]":
+    """Run `newsdesk ARGS` in its own process, as a user or cron would (Scrapy's reactor runs once a process)."""
+    full_env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_HOME"}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
+                          env=full_env, cwd=REPO, timeout=600)
+
+
+def queue_rows(home: Path, *extra: str) -> list[dict]:
+    result = cli("--home", str(home), "queue", "--json", *extra)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]

@@ -1,0 +1,121 @@
+"""sources.yaml and sections.yaml: validation names file, source and field; writes keep the operator's file."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import main
+from crawler.config import add_source, load_sources, set_enabled, validate_source
+from crawler.errors import ConfigError
+from crawler.sections import load_sections
+
+
+def run(home, *args):
+    return CliRunner().invoke(main, ["--home", str(home), *args])
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"name": "a", "kind": "rss", "url": "http://x.cn/"}, "source 'a' (line 3): kind: must be one of feed"),
+    ({"name": "a", "kind": "feed", "url": "x.cn/feed"}, "source 'a' (line 3): url: 'x.cn/feed' is not an http"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn/", "every": "often"}, "every: must be a number and a unit"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn/", "cron": "* *"}, "cron: '* *' is not a cron expression"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn/", "links": "a"}, "links: only listing sources"),
+    ({"name": "a", "kind": "listing", "url": "http://x.cn/", "links": "a[["}, "links: 'a[[' is not a valid CSS"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn/", "encoding": "klingon"}, "encoding: 'klingon' is not"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn/", "depth": -1}, "depth: must be a whole number >= 0"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn/", "urll": "x"}, "urll: unknown field"),
+    ({"kind": "feed", "url": "http://x.cn/"}, "source #1 (line 3): name: missing"),
+    ({"name": "a b", "kind": "feed", "url": "http://x.cn/"}, "name: use letters, digits"),
+])
+def test_a_bad_entry_names_the_file_the_source_and_the_field(tmp_path, entry, message):
+    path = tmp_path / "sources.yaml"
+    lines = ["sources:", "  # the first one", "  - " + "\n    ".join(f"{k}: {v!r}" if isinstance(v, str) and v.startswith("*") else f"{k}: {v}" for k, v in entry.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_sources(path)
+    assert str(error.value).startswith("sources.yaml: ")
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - name: a\n    kind: feed\n   url: [oops\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"sources.yaml line \d+: YAML syntax error"):
+        load_sources(path)
+
+
+def test_duplicate_names_are_refused(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - {name: a, kind: feed, url: 'http://x.cn/1'}\n"
+                    "  - {name: a, kind: feed, url: 'http://x.cn/2'}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="source 'a' .*name: duplicate"):
+        load_sources(path)
+
+
+def test_unknown_setting_is_refused(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources: []\nsettings:\n  delay: 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="settings: 'delay' is not a setting"):
+        load_sources(path)
+
+
+def test_add_source_writes_what_an_operator_would_and_keeps_comments(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("# my sources\nsources:\n  - name: a   # the wire\n    kind: feed\n    url: http://x.cn/rss\n"
+                    "\n# politeness\nsettings:\n  contact: mailto:me@example.org\n", encoding="utf-8")
+    add_source(path, validate_source({"name": "gov", "kind": "listing", "url": "http://gov.cn/list.html",
+                                      "links": ".list a", "encoding": "gbk", "every": "2h"}))
+    text = path.read_text(encoding="utf-8")
+    assert text == ("# my sources\nsources:\n  - name: a   # the wire\n    kind: feed\n    url: http://x.cn/rss\n"
+                    "  - name: gov\n    kind: listing\n    url: http://gov.cn/list.html\n    every: 2h\n"
+                    "    links: .list a\n    encoding: gbk\n"
+                    "\n# politeness\nsettings:\n  contact: mailto:me@example.org\n")
+    assert [s.name for s in load_sources(path).sources] == ["a", "gov"]
+
+
+def test_disable_and_enable_round_trip(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - name: a\n    kind: feed\n    url: http://x.cn/rss\n", encoding="utf-8")
+    assert set_enabled(path, "a", False).enabled is False
+    assert "enabled: false" in path.read_text()
+    assert set_enabled(path, "a", True).enabled is True
+    assert "enabled" not in path.read_text()
+    with pytest.raises(ConfigError, match="no source named 'b'"):
+        set_enabled(path, "b", False)
+
+
+def test_cli_add_refuses_duplicates_and_bad_urls_and_writes_nothing(home):
+    assert run(home, "sources", "add", "wire", "http://x.cn/rss.xml", "--kind", "feed").exit_code == 0
+    before = (home / "sources.yaml").read_bytes()
+    duplicate = run(home, "sources", "add", "wire", "http://x.cn/other.xml", "--kind", "feed")
+    bad_url = run(home, "sources", "add", "other", "not a url", "--kind", "feed")
+    for result in (duplicate, bad_url):
+        assert result.exit_code == 1
+        assert result.output.count("\n") == 1 and result.output.startswith("error: ")
+    assert "already exists" in duplicate.output
+    assert "url:" in bad_url.output
+    assert (home / "sources.yaml").read_bytes() == before
+
+
+def test_broken_sources_yaml_stops_commands_with_one_line(home):
+    (home / "sources.yaml").write_text("sources:\n  - name: a\n    kind: feeed\n    url: http://x.cn/\n")
+    result = run(home, "sources", "list")
+    assert result.exit_code == 1
+    assert result.output == ("error: sources.yaml: source 'a' (line 2): kind: must be one of feed, listing, "
+                             "sitemap, not 'feeed'\n")
+
+
+def test_default_sections_are_the_design_newsletter(home):
+    newsletter = load_sections(home / "sections.yaml")
+    assert newsletter.title == "长三角数字经济"
+    assert newsletter.section_names() == ["政策要闻", "区域实践", "会议论坛", "科技前沿"]
+    assert all(s.description and s.keywords for s in newsletter.sections)
+
+
+def test_bad_sections_yaml_names_the_section_and_field(tmp_path):
+    path = tmp_path / "sections.yaml"
+    path.write_text("newsletter: {title: T}\nsections:\n  - name: A\n    keywords: {数据: many}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="sections.yaml: section 'A': keywords: weight of '数据' must be a number"):
+        load_sections(path)
