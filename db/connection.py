@@ -1,0 +1,95 @@
+"""Opening newsdesk.db for several processes at once, and one write transaction per change."""
+
+import contextlib
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+# The crawler, the CLI and the web UI share one file; a writer waits this long for another.
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def utc_now() -> str:
+    """The current time as UTC ISO 8601 with its offset, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def open_connection(path: str | os.PathLike, *, readonly: bool = False) -> sqlite3.Connection:
+    """Connect with the pragmas every user of the file needs; the caller owns transactions."""
+    target = str(path)
+    if readonly:
+        if not Path(target).is_file():
+            raise StoreError(f"no database at {target}: run a crawl first, or check --home")
+        target, uri = Path(target).resolve().as_uri() + "?mode=ro", True
+    else:
+        uri = target.startswith("file:")
+        if target != ":memory:" and not uri:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: no implicit BEGINs; writes go through write_transaction().
+    try:
+        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, uri=uri)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open the database {path}: {error}") from error
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            _use_wal(conn)
+        # NORMAL in WAL mode survives any process crash; only a power cut can lose the last commits.
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise StoreError(f"cannot open the database {path}: {error}") from error
+    return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    # A read first, so journal_mode reports the file's mode rather than the default.
+    conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    # Switching modes does not wait on the busy handler: another process may be switching
+    # this new file at the same moment, so retry until the busy timeout is spent.
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One IMMEDIATE transaction: committed whole or rolled back whole."""
+    # IMMEDIATE takes the write lock up front, so a concurrent writer waits on the busy
+    # timeout instead of failing when a read-then-write transaction cannot be upgraded.
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise StoreError(
+            f"the database is busy ({error}) after waiting {BUSY_TIMEOUT_SECONDS:.0f} s: "
+            "another newsdesk process is writing; try again"
+        ) from error
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

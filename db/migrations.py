@@ -1,0 +1,151 @@
+"""The schema of newsdesk.db, built only by these migrations, applied in order on open."""
+
+import logging
+
+from sqlite_utils import Database, Migrations
+
+logger = logging.getLogger(__name__)
+
+migrations = Migrations("newsdesk")
+
+
+@migrations()
+def m001_candidates(db: Database) -> None:
+    # cluster_id stays a plain column: near-duplicate clustering (a later issue) only rewrites it.
+    db.executescript(
+        """
+        CREATE TABLE candidates (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            fetched_url TEXT,
+            source TEXT NOT NULL,
+            outlet TEXT,
+            title TEXT,
+            author TEXT,
+            published_at TEXT,
+            text TEXT NOT NULL,
+            summary TEXT,
+            text_hash TEXT,
+            cluster_id INTEGER,
+            section TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'approved', 'rejected', 'filtered')),
+            language TEXT,
+            first_seen_at TEXT NOT NULL,
+            updated_at TEXT
+        );
+        CREATE INDEX candidates_text_hash ON candidates (text_hash);
+        -- Covers the per-cluster counts of the queue without reading article rows.
+        CREATE INDEX candidates_cluster_id ON candidates (cluster_id, outlet, source);
+        CREATE INDEX candidates_fetched_url ON candidates (fetched_url);
+        CREATE INDEX candidates_status ON candidates (status);
+        -- A new candidate is its own cluster until clustering says otherwise.
+        CREATE TRIGGER candidates_own_cluster AFTER INSERT ON candidates
+        WHEN NEW.cluster_id IS NULL
+        BEGIN
+            UPDATE candidates SET cluster_id = NEW.id WHERE id = NEW.id;
+        END;
+        """
+    )
+
+
+@migrations()
+def m002_status_log(db: Database) -> None:
+    # Append-only: the editors' decisions are the one thing we must never lose or rewrite.
+    db.executescript(
+        """
+        CREATE TABLE status_log (
+            id INTEGER PRIMARY KEY,
+            candidate_id INTEGER NOT NULL REFERENCES candidates (id),
+            old_status TEXT,
+            new_status TEXT NOT NULL,
+            old_section TEXT,
+            new_section TEXT,
+            actor TEXT NOT NULL,
+            note TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX status_log_candidate_id ON status_log (candidate_id);
+        CREATE TRIGGER status_log_no_update BEFORE UPDATE ON status_log
+        BEGIN
+            SELECT RAISE(ABORT, 'status_log is append-only: rows cannot be updated');
+        END;
+        CREATE TRIGGER status_log_no_delete BEFORE DELETE ON status_log
+        BEGIN
+            SELECT RAISE(ABORT, 'status_log is append-only: rows cannot be deleted');
+        END;
+        """
+    )
+
+
+@migrations()
+def m003_runs(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            pages INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'ok', 'empty', 'failed', 'partial')),
+            summary TEXT
+        );
+        CREATE INDEX runs_source ON runs (source, id);
+        CREATE TABLE run_errors (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            url TEXT,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX run_errors_run_id ON run_errors (run_id);
+        """
+    )
+
+
+@migrations()
+def m004_http_validators(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE http_validators (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            updated_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m005_candidates_fts(db: Database) -> None:
+    # trigram finds Chinese substrings of 3+ characters without a segmenter; shorter terms
+    # fall back to LIKE (db/search.py). Triggers fire only on title/text changes, so a
+    # status change does not re-index a whole article.
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE candidates_fts USING fts5 (
+            title, text, content='candidates', content_rowid='id', tokenize='trigram'
+        );
+        INSERT INTO candidates_fts (rowid, title, text) SELECT id, title, text FROM candidates;
+        CREATE TRIGGER candidates_fts_insert AFTER INSERT ON candidates
+        BEGIN
+            INSERT INTO candidates_fts (rowid, title, text) VALUES (NEW.id, NEW.title, NEW.text);
+        END;
+        CREATE TRIGGER candidates_fts_delete AFTER DELETE ON candidates
+        BEGIN
+            INSERT INTO candidates_fts (candidates_fts, rowid, title, text)
+            VALUES ('delete', OLD.id, OLD.title, OLD.text);
+        END;
+        CREATE TRIGGER candidates_fts_update AFTER UPDATE OF title, text ON candidates
+        BEGIN
+            INSERT INTO candidates_fts (candidates_fts, rowid, title, text)
+            VALUES ('delete', OLD.id, OLD.title, OLD.text);
+            INSERT INTO candidates_fts (rowid, title, text) VALUES (NEW.id, NEW.title, NEW.text);
+        END;
+        """
+    )
