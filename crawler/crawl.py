@@ -19,6 +19,7 @@ from crawler.errors import NewsdeskError
 from crawler.home import Home
 from crawler.items import RunTally
 from crawler.settings import scrapy_settings
+from crawler.shared_store import close_stores
 from db import Store
 from db.runs import run_status
 
@@ -56,9 +57,10 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
     settings["LOG_LEVEL"] = log_level
     if max_items is not None:
         settings["NEWSDESK_MAX_ITEMS"] = max_items
-    store = _open_store(home, dry_run)
-    settings["NEWSDESK_STORE"] = store
+    settings["NEWSDESK_DATABASE"] = str(home.database)
     settings["NEWSDESK_DRY_RUN"] = dry_run
+    if not dry_run:
+        Store(home.database).close()  # create and migrate before crawlers share it
     process = CrawlerProcess(settings)
     crawlers = []
     try:
@@ -70,15 +72,8 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
             crawlers.append((source, crawler))
         process.start()
     finally:
-        if store is not None:
-            store.close()
+        close_stores()
     return [SourceResult(source, _tally(crawler)) for source, crawler in crawlers]
-
-
-def _open_store(home: Home, dry_run: bool) -> Store | None:
-    if not dry_run:
-        return Store(home.database)
-    return Store.open_readonly(home.database) if home.database.exists() else None
 
 
 def _tally(crawler) -> RunTally:

@@ -10,6 +10,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.canonical import clean_url
+from crawler.shared_store import store_for
 from crawler.failures import AlreadyStored
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ class KnownUrlFilter:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = crawler.settings.get("NEWSDESK_STORE")
+        store = store_for(crawler.settings)
         if store is None or crawler.settings.getbool("NEWSDESK_DRY_RUN"):
             raise NotConfigured  # a dry run shows every article, stored or not
         return cls(store)
@@ -47,7 +48,7 @@ class ConditionalGet:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = crawler.settings.get("NEWSDESK_STORE")
+        store = store_for(crawler.settings)
         if store is None or crawler.settings.getbool("NEWSDESK_DRY_RUN"):
             raise NotConfigured
         middleware = cls(store)

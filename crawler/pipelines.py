@@ -10,6 +10,7 @@ from crawler.canonical import canonical_url
 from crawler.dedup import ExactCopies, text_hash
 from crawler.extraction import extract_bytes
 from crawler.items import Candidate, FetchedPage
+from crawler.shared_store import store_for
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class DuplicatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = crawler.settings.get("NEWSDESK_STORE")
+        store = store_for(crawler.settings)
         if store is None:
             raise NotConfigured
         return cls(store)
@@ -91,7 +92,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = crawler.settings.get("NEWSDESK_STORE")
+        store = store_for(crawler.settings)
         if store is None or crawler.settings.getbool("NEWSDESK_DRY_RUN"):
             raise NotConfigured
         return cls(store)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
 from crawler.pipelines import Duplicate, Skipped
+from crawler.shared_store import store_for
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +23,12 @@ class RunRecorder:
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        self.store = crawler.settings.get("NEWSDESK_STORE")
+        self.store = store_for(crawler.settings)
         self.dry_run = crawler.settings.getbool("NEWSDESK_DRY_RUN")
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        if crawler.settings.get("NEWSDESK_STORE") is None and not crawler.settings.getbool("NEWSDESK_DRY_RUN"):
-            raise NotConfigured
         recorder = cls(crawler)
         for handler, signal in (
             (recorder.spider_opened, signals.spider_opened),
