@@ -45,6 +45,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         server: TestServer = self.server.owner  # type: ignore[attr-defined]
+        if self.path.startswith(("http://", "https://")):
+            # Used as the crawl's proxy: requests for other hosts end here (and 404), never on the internet.
+            own = server.url + "/"
+            self.path = "/" + self.path[len(own):] if self.path.startswith(own) else "/external/" + self.path
         server.requests.append((self.path, dict(self.headers)))
         route = server.routes.get(self.path.split("?", 1)[0]) or server.routes.get(self.path)
         if route is None:
@@ -54,6 +58,9 @@ class _Handler(BaseHTTPRequestHandler):
             route.body(self)
             return
         self._send(route.status, route.headers, route.body)
+
+    def do_CONNECT(self):  # https through the proxy: refused, so nothing leaves this machine
+        self._send(405, {"Content-Type": "text/plain"}, b"no tunnels")
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.send_response(status)
@@ -121,7 +128,7 @@ def trickle(chunks: int, delay: float, chunk: bytes = b"<p>slow</p>"):
 def write_sources(home: Path, sources: list[dict], **settings) -> None:
     """A sources.yaml as an operator writes it (JSON is valid YAML)."""
     home.mkdir(parents=True, exist_ok=True)
-    document = {"sources": sources, "settings": {"per_domain_delay": 0, "timeout": 5, "retries": 0,
+    document = {"sources": sources, "settings": {"per_domain_delay": 0, "timeout": 20, "retries": 0,
                                                  "contact": "https://example.org/newsdesk-tests", **settings}}
     (home / "sources.yaml").write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
 

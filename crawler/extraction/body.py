@@ -1,0 +1,110 @@
+"""Choose the article body: the density scorer on CJK pages, trafilatura elsewhere, each backing the other up.
+
+The rule, per page: find the body by text density (crawler.extraction.density). When its text is mostly
+CJK, keep it: trafilatura's heuristics are tuned on Western pages, and on Chinese portals they let comments,
+copyright footers and "related" lists through or miss <br>-separated table text (measured: body F1 0.95
+against 0.90 on chinese-web-content-extraction). Otherwise run trafilatura (favouring precision) and keep
+its text, unless it found nothing or the density body holds over RESCUE_RATIO times more prose. Either way
+furniture lines (editor, source, share, paging, copyright) and the headline and byline are removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from crawler.extraction.blocks import Block
+from crawler.extraction.boilerplate import strip_furniture
+from crawler.extraction.density import densest_body
+
+logger = logging.getLogger(__name__)
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_SENTENCE_END = re.compile(r"[。！？!?；;，,]")
+# Trafilatura is replaced only when the density body holds this many times more prose.
+RESCUE_RATIO = 3.0
+# The density body of a CJK page is trusted when it has at least this many characters.
+MIN_DENSITY_CHARS = 60
+
+
+@dataclass
+class Body:
+    """The body text and where it sits among the page's blocks (for finding the date line)."""
+
+    text: str
+    first_block: int | None
+    last_block: int | None
+    method: str
+
+
+def extract_body(html: str, root: etree._Element, blocks: list[Block], title: str | None,
+                 url: str | None) -> Body:
+    density = densest_body(root, blocks)
+    chosen = density.blocks
+    span = (chosen[0].index, chosen[-1].index) if chosen else (None, None)
+    density_lines = strip_furniture(paragraphs(chosen), title)
+    density_text = "\n".join(density_lines)
+
+    if is_cjk(density_text) and len(density_text) >= MIN_DENSITY_CHARS:
+        return Body(density_text, *span, method="density")
+
+    trafilatura_text = "\n".join(strip_furniture(_trafilatura(html, url).split("\n"), title))
+    if _prose_chars(density_text) > RESCUE_RATIO * max(1, _prose_chars(trafilatura_text)):
+        return Body(density_text, *span, method="density")
+    if not trafilatura_text.strip():
+        return Body(density_text, *span, method="density")
+    return Body(trafilatura_text, *span, method="trafilatura")
+
+
+def paragraphs(blocks: list[Block]) -> list[str]:
+    """Block texts as paragraphs, re-joining CJK lines that a single <br> hard-wrapped mid-sentence."""
+    lines: list[str] = []
+    previous: Block | None = None
+    for block in blocks:
+        if previous is not None and _is_hard_wrap(previous, block):
+            lines[-1] += block.text
+        else:
+            lines.append(block.text)
+        previous = block
+    return lines
+
+
+def _is_hard_wrap(previous: Block, block: Block) -> bool:
+    text = previous.text
+    return (
+        not previous.ends_paragraph
+        and previous.container is block.container
+        and len(text) >= 20
+        and bool(_CJK.match(text[-1]))
+        and bool(_CJK.match(block.text[0]))
+    )
+
+
+def is_cjk(text: str) -> bool:
+    """Mostly Chinese, Japanese or Korean script."""
+    sample = text[:3000]
+    cjk = len(_CJK.findall(sample))
+    return cjk >= 10 and cjk >= len(_LATIN.findall(sample)) / 2
+
+
+def _trafilatura(html: str, url: str | None) -> str:
+    import trafilatura
+
+    try:
+        text = trafilatura.extract(
+            html, url=url, favor_precision=True, include_comments=False, include_tables=True,
+            deduplicate=False, with_metadata=False,
+        )
+    except Exception as error:  # trafilatura raises assorted errors on odd markup; the density body remains
+        logger.debug("trafilatura failed on %s: %s", url, error)
+        return ""
+    return text or ""
+
+
+def _prose_chars(text: str) -> int:
+    """Characters in lines that read as sentences."""
+    return sum(len(line) for line in text.split("\n") if _SENTENCE_END.search(line))

@@ -1,0 +1,68 @@
+"""What a page's own markup says about a part of it: class and id words for furniture or for the body."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+# Class and id words that mark page furniture (comments, footers, sidebars, share bars, related links...),
+# including the pinyin names Chinese templates use (pinglun 评论, tuijian 推荐, xiangguan 相关, fenxiang 分享).
+_FURNITURE = re.compile(
+    r"comment|disqus|repl(?:y|ies)|respond|discuss|pinglun|footer|\bfoot\b|copyright|banquan|sidebar|side-?bar|"
+    r"\brail\b|-rail\b|related|recommend|tuijian|xiangguan|xgxw|xgyd|more-?stories|read-?more|trending|popular|"
+    r"most-?read|share|sharing|bdshare|jiathis|fenxiang|social|\bnav|navbar|menu|breadcrumb|crumbs|pagination|"
+    r"pager|sponsor|advert|\bads?\b|\bad-|-ad\b|guanggao|banner|promo|newsletter|subscribe|signup|cookie|"
+    r"consent|gdpr|modal|popup|widget|toolbar|\blogin|register|\btags?\b|keyword",
+    re.IGNORECASE,
+)
+# Markers publishers and CMSs put on the body itself (TRS and UCAP run many government portals).
+_BODY_MARK = re.compile(
+    r"article-?body|article-?content|article-?text|articlecont|post-?body|post-?content|entry-?content|"
+    r"story-?body|story-?content|body-?text|artibody|trs_editor|custom_unionstyle|ucap-content|pages_content|"
+    r"news-?content|news-?text|newstext|content-?text|text-?content|main-?text|\bzw\b|\bzoom\b|con_?txt|"
+    r"txt_?con|detail-?content|article_con",
+    re.IGNORECASE,
+)
+_FURNITURE_TAGS = frozenset({"footer", "nav", "aside"})
+FURNITURE_FACTOR = 0.2
+BODY_MARK_FACTOR = 2.0
+
+
+def element_hint(element: etree._Element) -> float:
+    """How an element's own markup scales the prose inside it: <1 for furniture, >1 for a marked body."""
+    if element.get("itemprop") == "articleBody":
+        return BODY_MARK_FACTOR
+    tag = element.tag
+    if tag in ("body", "html"):
+        return 1.0  # templates put layout words like "has-sidebar" on <body>
+    words = f"{element.get('class', '')} {element.get('id', '')}"
+    if _BODY_MARK.search(words):
+        return BODY_MARK_FACTOR
+    if tag in _FURNITURE_TAGS or (words.strip() and _FURNITURE.search(words)):
+        return FURNITURE_FACTOR
+    return 1.0
+
+
+class MarkupHints:
+    """The hint of an element's nearest marked ancestor (itself included), cached per element."""
+
+    def __init__(self) -> None:
+        self._cache: dict[etree._Element, float] = {}
+
+    def factor(self, element: etree._Element | None) -> float:
+        path = []
+        factor = 1.0
+        while element is not None:
+            if element in self._cache:
+                factor = self._cache[element]
+                break
+            path.append(element)
+            own = element_hint(element)
+            if own != 1.0:
+                factor = own
+                break
+            element = element.getparent()
+        for visited in path:
+            self._cache[visited] = factor
+        return factor

@@ -1,0 +1,129 @@
+"""Find the article's own headline: og:title or <h1> confirmed by <title>, else <title> without its site name."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.extraction.document import normalise_space
+from crawler.extraction.metadata import PageMetadata, json_ld_text
+
+# What sites put between the headline and their own name in <title>: "标题_新华网", "标题 - 人民网",
+# "Title | Site", "标题--中国政府网", "标题｜澎湃新闻".
+_SITE_SEPARATOR = re.compile(
+    r"\s*(?:_+|\|+|｜|--+|——|\s[-–—·•:]\s|\s::\s|丨|(?<=[\u4e00-\u9fff”」》）])[-–](?=[\u4e00-\u9fff])"
+    r"|-(?=[\w-]+\.(?:com|cn|net|org|gov|edu)\b))\s*",
+    re.IGNORECASE,
+)
+_HEADLINE_CLASS = re.compile(r"title|headline|biaoti|tit\b|art_?tit|news_?tit|h1", re.IGNORECASE)
+# Old templates mark the headline with a class instead of <h1>: <div class="Heading">, <td class="biaoti">.
+_HEADLINE_MARK = re.compile(
+    r"^(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit)$",
+    re.IGNORECASE,
+)
+
+
+def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
+    """The headline, without a site-name suffix."""
+    page_title = _without_site_name(normalise_space(root.findtext(".//title") or ""), root, metadata)
+    declared = [
+        metadata.first("og:title", "twitter:title", "title", "dc.title", "headline"),
+        *(json_ld_text(article.get("headline")) for article in metadata.articles()),
+    ]
+    headings = _heading_texts(root)
+
+    # A headline the page states twice (og:title or <h1>, and again in <title>) is the article's own;
+    # when several do, the longest (a broken og:title attribute can cut the headline short).
+    stripped_title = _strip_site_name(page_title, headings) if page_title else None
+    confirmed = []
+    for candidate in [*declared, *headings]:
+        candidate = _clean(candidate)
+        if candidate and page_title and _confirmed_by(candidate, page_title):
+            candidate = _strip_site_name(candidate, headings) if candidate == page_title else candidate
+            if stripped_title and _compact(stripped_title).startswith(_compact(candidate)):
+                candidate = stripped_title
+            confirmed.append(candidate)
+    if confirmed:
+        return max(confirmed, key=len)
+    for candidate in declared:
+        candidate = _clean(candidate)
+        if candidate:
+            return _strip_site_name(candidate, headings)
+    if page_title:
+        return _strip_site_name(page_title, headings)
+    return _clean(headings[0]) if headings else None
+
+
+def _heading_texts(root: etree._Element) -> list[str]:
+    """<h1>s, <h2>s that say they are titles, then elements whose class or id is a headline word."""
+    texts = []
+    for element in root.iter("h1", "h2"):
+        if element.tag == "h2" and not _HEADLINE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            continue
+        text = normalise_space(element.text_content())
+        if 2 <= len(text) <= 200:
+            texts.append(text)
+    for element in root.xpath("//body//*[@class or @id]"):
+        words = f"{element.get('class', '')} {element.get('id', '')}".split()
+        if any(_HEADLINE_MARK.match(word) for word in words):
+            text = normalise_space(element.text_content())
+            if 4 <= len(text) <= 120:
+                texts.append(text)
+    return texts[:8]
+
+
+def _clean(text: str | None) -> str | None:
+    text = normalise_space(text)
+    return text or None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\"'“”‘’「」『』]+", "", text).lower()
+
+
+def _confirmed_by(candidate: str, page_title: str) -> bool:
+    """The candidate is <title>, starts it, or is one of its separated parts (short names included)."""
+    if len(candidate) >= 4 and _starts_or_holds(candidate, page_title):
+        return True
+    parts = [_compact(part) for part in _SITE_SEPARATOR.split(page_title) if part.strip()]
+    return len(parts) > 1 and _compact(candidate) == parts[0] and len(parts[0]) >= 2
+
+
+def _starts_or_holds(candidate: str, page_title: str) -> bool:
+    a, b = _compact(candidate), _compact(page_title)
+    if not a or not b:
+        return False
+    return b.startswith(a) or (len(a) >= 8 and a in b)
+
+
+def _strip_site_name(title: str, headings: list[str] = ()) -> str:
+    """Drop trailing (or leading) site and channel names split off by separators."""
+    parts = [part.strip() for part in _SITE_SEPARATOR.split(title) if part.strip()]
+    if len(parts) < 2:
+        return title
+    compact_headings = {_compact(heading) for heading in headings}
+    for part in parts:
+        if _compact(part) in compact_headings:
+            return part  # the page's own heading says which part is the headline
+    # "标题_频道_网站", "Title - Section - Site": the headline comes first; "Site | Headline" puts a much
+    # shorter part first.
+    longest = max(parts, key=len)
+    if len(longest) < 4:
+        return title
+    return parts[0] if len(parts[0]) * 2 >= len(longest) else longest
+
+
+def _without_site_name(page_title: str, root: etree._Element, metadata: PageMetadata) -> str:
+    """<title> without a trailing site name the page gives elsewhere (og:site_name, a logo <h1>).
+
+    This catches suffixes set off by a plain space ("标题 松花江网"), which no separator rule can."""
+    names = [metadata.first("og:site_name", "application-name")]
+    names += [normalise_space(h.text_content()) for h in root.iter("h1")]
+    for name in names:
+        if not name or len(name) < 2 or not page_title.endswith(name):
+            continue
+        rest = page_title[: -len(name)].rstrip(" -_|｜·:：")
+        if len(rest) >= max(4, len(name)):
+            return rest
+    return page_title

@@ -1,0 +1,112 @@
+"""The command-line contract: --home anywhere, NEWSDESK_HOME, one-line errors, extract, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from click.testing import CliRunner
+
+from conftest import REPO, cli, queue_rows
+from crawler.cli import main
+
+GBK_PAGE = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
+            "<title>我省出台数据要素市场化配置改革实施方案_某省人民政府</title></head><body>"
+            "<table><tr><td class='nav'><a href='/'>首页</a></td></tr><tr><td>"
+            "<h2>我省出台数据要素市场化配置改革实施方案</h2>"
+            "发布时间：2026年11月03日 09:30　来源：省政府办公厅<br><br>"
+            "　　近日，省政府办公厅印发《数据要素市场化配置改革实施方案》，提出到二〇二七年基本建成全省统一的数据要素市场。<br><br>"
+            "　　方案明确了公共数据授权运营、企业数据流通交易和个人信息保护三方面共十八项任务，并建立跨部门协调机制。<br><br>"
+            "　　省数据局有关负责人表示，将分批公布授权运营场景清单，鼓励各市先行先试。"
+            "</td></tr><tr><td>版权所有：某省人民政府办公厅 ICP备00000000号</td></tr></table></body></html>")
+
+
+def test_home_before_or_after_the_command_and_from_the_environment(tmp_path):
+    home = tmp_path / "desk"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(home)]).exit_code == 0
+    add = ["sources", "add", "wire", "https://x.cn/rss.xml", "--kind", "feed"]
+    assert runner.invoke(main, ["--home", str(home), *add]).exit_code == 0
+    listed_after = runner.invoke(main, ["sources", "list", "--home", str(home)])
+    listed_env = runner.invoke(main, ["sources", "list"], env={"NEWSDESK_HOME": str(home)})
+    assert "wire  feed  https://x.cn/rss.xml" in listed_after.output
+    assert listed_env.output == listed_after.output
+    # after the command wins over before it
+    other = tmp_path / "other"
+    runner.invoke(main, ["init", str(other)])
+    assert "wire" not in runner.invoke(main, ["--home", str(home), "sources", "list", "--home", str(other)]).output
+
+
+def test_missing_home_is_one_line_and_creates_nothing(tmp_path):
+    missing = tmp_path / "nowhere"
+    result = cli("--home", str(missing), "queue")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "not a Newsdesk home" in result.stderr
+    assert "newsdesk init" in result.stderr
+    assert not missing.exists()
+
+
+def test_extract_a_gbk_file_as_json(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(GBK_PAGE.encode("gb18030"))
+    result = cli("extract", str(page), "--json")
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    assert article["title"] == "我省出台数据要素市场化配置改革实施方案"
+    assert article["published_at"] == "2026-11-03T09:30:00+08:00"
+    assert article["text"].startswith("近日，省政府办公厅印发")
+    assert "版权所有" not in article["text"] and "首页" not in article["text"]
+
+
+def test_extract_a_url_from_the_test_server(server):
+    url = server.add("/a.html", GBK_PAGE.encode("gb18030"), content_type="text/html")
+    result = cli("extract", url)
+    assert result.returncode == 0, result.stderr
+    assert "title: 我省出台数据要素市场化配置改革实施方案" in result.stdout
+    assert any("Newsdesk/" in headers.get("User-Agent", "") for path, headers in server.requests if path == "/a.html")
+
+
+def test_extract_errors_are_one_line(tmp_path, server):
+    assert cli("extract", str(tmp_path / "none.html")).stderr.startswith("error: ")
+    gone = cli("extract", server.url + "/gone.html")
+    assert gone.returncode == 1 and gone.stderr == f"error: {server.url}/gone.html: HTTP 404 Not Found\n"
+    server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    private = cli("extract", server.url + "/private/a.html")
+    assert "forbidden by the site's robots.txt" in private.stderr
+
+
+def test_editor_decisions_from_the_cli_are_logged(tmp_path):
+    from db import Store
+
+    home = tmp_path / "home"
+    CliRunner().invoke(main, ["init", str(home)])
+    with Store(home / "newsdesk.db") as store:
+        first, _ = store.add_candidate({"url": "https://x.cn/1", "source": "s", "title": "一", "text": "正文" * 30})
+    runner = CliRunner()
+    assert runner.invoke(main, ["--home", str(home), "approve", str(first), "--section", "政策要闻"]).exit_code == 0
+    moved = runner.invoke(main, ["--home", str(home), "move", str(first), "不存在的栏目"])
+    assert moved.exit_code == 1 and "no section '不存在的栏目'" in moved.output
+    assert runner.invoke(main, ["--home", str(home), "move", str(first), "科技前沿"]).exit_code == 0
+    missing = runner.invoke(main, ["--home", str(home), "reject", "999"])
+    assert missing.exit_code == 1 and missing.output == "error: no candidate with id 999\n"
+    with Store(home / "newsdesk.db") as store:
+        log = store.status_log(first)
+    assert [(e["new_status"], e["new_section"]) for e in log][-2:] == [("approved", "政策要闻"), ("approved", "科技前沿")]
+
+
+def test_demo_no_serve_crawls_into_a_new_folder_it_names(tmp_path):
+    env = {**os.environ}
+    env.pop("NEWSDESK_HOME", None)
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--no-serve", "--port", "0"],
+                            capture_output=True, text=True, cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)},
+                            timeout=600)
+    assert result.returncode == 0, result.stderr
+    home = tmp_path / "newsdesk-demo"
+    assert f"home {home.name}" in result.stdout or str(home) in result.stdout
+    stories = queue_rows(home, "--any-status")
+    copies = queue_rows(home, "--all", "--any-status")
+    assert len(copies) >= 60 and len(stories) < len(copies)
+    assert "also run by" in result.stdout
