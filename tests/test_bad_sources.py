@@ -190,3 +190,46 @@ def test_every_bad_source_is_reported_and_the_rest_are_stored(bad_world):
     assert any(line.startswith("!! missing: failed") and "HTTP 404" in line for line in flagged)
     assert lines.index(next(l for l in lines if " good: " in l)) > max(lines.index(l) for l in flagged), \
         "failing sources are listed first"
+
+
+def test_robots_txt_is_obeyed_and_the_user_agent_says_who_we_are(server, tmp_path):
+    server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    server.add("/private/feed.xml", rss(server, [("不该抓取", "/private/1.html")]), content_type="application/rss+xml")
+    server.add("/open.xml", rss(server, [("芯片产线投产", "/private/2.html")]), content_type="application/rss+xml")
+    home = tmp_path / "home"
+    assert cli("init", str(home)).returncode == 0
+    write_sources(home, [{"name": "private", "kind": "feed", "url": server.url + "/private/feed.xml"},
+                         {"name": "open", "kind": "feed", "url": server.url + "/open.xml"}],
+                  contact="mailto:desk@example.org")
+    result = cli("--home", str(home), "crawl")
+    assert "forbidden by the site's robots.txt" in result.stdout
+    fetched = [path for path, _ in server.requests]
+    assert not any(path.startswith("/private/") for path in fetched), fetched
+    agents = {headers.get("User-Agent") for _, headers in server.requests}
+    assert agents == {"Newsdesk/0.1.0 (news aggregator for newsletters; +mailto:desk@example.org)"}
+
+
+def test_a_flaky_page_is_retried_with_backoff_and_then_stored(server, tmp_path):
+    answers = iter([503, 503, 200])
+    times = []
+
+    def flaky(request):
+        times.append(time.monotonic())
+        status = next(answers, 200)
+        body = article("芯片产线投产", paragraphs=STORIES["chip"]).encode() if status == 200 else b"busy"
+        request.send_response(status)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    server.add("/flaky.html", flaky)
+    server.add("/feed.xml", rss(server, [("芯片产线投产", "/flaky.html")]), content_type="application/rss+xml")
+    home = tmp_path / "home"
+    assert cli("init", str(home)).returncode == 0
+    write_sources(home, [{"name": "flaky", "kind": "feed", "url": server.url + "/feed.xml"}],
+                  retries=2, retry_backoff=0.5)
+    assert cli("--home", str(home), "crawl").returncode == 0
+    assert [row["title"] for row in queue_rows(home)] == ["芯片产线投产"]
+    assert len(times) == 3
+    assert times[1] - times[0] >= 0.35 and times[2] - times[1] >= 0.75, "each retry waits longer"

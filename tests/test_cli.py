@@ -110,3 +110,20 @@ def test_demo_no_serve_crawls_into_a_new_folder_it_names(tmp_path):
     copies = queue_rows(home, "--all", "--any-status")
     assert len(copies) >= 60 and len(stories) < len(copies)
     assert "also run by" in result.stdout
+
+
+def test_search_finds_two_and_three_character_chinese_words(tmp_path):
+    from db import Store
+
+    home = tmp_path / "home"
+    CliRunner().invoke(main, ["init", str(home)])
+    with Store(home / "newsdesk.db") as store:
+        store.add_candidate({"url": "https://x.cn/1", "source": "s", "title": "量子计算新突破", "text": "科研团队实现量子纠错。" * 5})
+        store.add_candidate({"url": "https://x.cn/2", "source": "s", "title": "数据要素市场", "text": "公共数据授权运营。" * 5})
+    runner = CliRunner()
+    two = runner.invoke(main, ["--home", str(home), "search", "量子"])
+    both = runner.invoke(main, ["--home", str(home), "search", "数据", "授权运营", "--json"])
+    none = runner.invoke(main, ["--home", str(home), "search", "量子", "授权"])
+    assert "量子计算新突破" in two.output and "数据要素市场" not in two.output
+    assert [json.loads(line)["title"] for line in both.output.splitlines()] == ["数据要素市场"]
+    assert none.exit_code == 0 and "no article contains all of: 量子 授权" in none.output
