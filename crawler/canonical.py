@@ -57,6 +57,11 @@ def _registrable(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+def site_of(url: str) -> str:
+    """The site a URL belongs to (news.x.com.cn and www.x.com.cn are one site)."""
+    return _registrable(urlsplit(url).hostname or "")
+
+
 def _same_site(a: str, b: str) -> bool:
     host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
     return bool(host_a) and _registrable(host_a) == _registrable(host_b)

@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from crawler import __version__
+from crawler.cli_classify import add_classify_commands
+from crawler.cli_story import story
 from crawler.errors import NewsdeskError
 from crawler.home import Home, init_home, resolve_home
 from db import STATUSES, Store, StoreError
@@ -203,7 +205,7 @@ def crawl(names: tuple[str, ...], verbose: bool) -> None:
 
     home = current_home()
     results = run_crawl(home, select_sources(home, list(names)), progress=configure_progress(),
-                        log_level="INFO" if verbose else "ERROR")
+                        log_level="INFO" if verbose else "CRITICAL")
     for line in summary_lines(results):
         click.echo(line)
     sys.exit(exit_code(results))
@@ -266,6 +268,23 @@ def queue(status: str, any_status: bool, section: str | None, all_copies: bool, 
 
 
 @main.command()
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--limit", default=50, show_default=True, help="At most this many articles.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@home_option
+def search(terms: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Stored articles whose title or text contains every term (Chinese words of any length), newest first."""
+    from crawler.output import queue_json, queue_line
+
+    with open_store() as store:
+        rows = store.search(" ".join(terms), limit=limit)
+    for row in rows:
+        click.echo(queue_json(row) if as_json else queue_line(row, all_copies=True))
+    if not rows and not as_json:
+        click.echo("no article contains all of: " + " ".join(terms), err=True)
+
+
+@main.command()
 @click.argument("candidate_id", type=int)
 @click.option("--section", help="Approve into this section.")
 @home_option
@@ -314,6 +333,9 @@ def demo(no_serve: bool, port: int) -> None:
     chosen = chosen_home() or os.environ.get("NEWSDESK_HOME")
     run_demo(Path(chosen) if chosen else None, port=port, serve=not no_serve, echo=click.echo)
 
+
+main.add_command(story)
+add_classify_commands(main)
 
 if __name__ == "__main__":
     main()

@@ -1,18 +1,19 @@
-"""Copies of one story: exact copies now (same normalised text); near-duplicates plug in here later."""
+"""Exact copies of one story: the same text once normalised (near-duplicates: crawler/near_duplicates.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
+
+from crawler.text_fingerprints import normalised
 
 # Punctuation, symbols and spacing differ between reprints of the same text; letters and digits do not.
 NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def normalised_text(text: str) -> str:
-    """Full-width to half-width (NFKC), lowercase, and nothing but letters and digits."""
-    return NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+    """Full-width to half-width (NFKC), lowercase, traditional to simplified, nothing but letters and digits."""
+    return NOT_WORD.sub("", normalised(text))
 
 
 def text_hash(text: str) -> str:

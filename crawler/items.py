@@ -39,10 +39,17 @@ class Candidate:
     section: str | None = None
     status: str = "pending"
     id: int | None = None
+    authority: float = 1.0                   # the source's, so the story's representative can prefer it
+    fingerprints: Any = None                 # db.fingerprint_index.Fingerprints: for the index, not a column
+    section_confidence: float | None = None  # the classifier's: how sure it is of the section, 0..1
+    relevance: float | None = None           # how close the story is to the newsletter's topic, 0..1
+    explanation: str | None = None           # why, in words: the terms that decided it
+    classified_by: str | None = None         # "rules" or "rules+classifier-0003"
 
     def store_fields(self) -> dict[str, Any]:
         keys = ("url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
-                "summary", "text_hash", "language", "section", "status", "cluster_id")
+                "summary", "text_hash", "language", "section", "status", "cluster_id", "authority",
+                "section_confidence", "relevance", "explanation", "classified_by")
         return {key: getattr(self, key) for key in keys}
 
 

@@ -6,24 +6,40 @@ import json
 from typing import Any, Iterable
 
 from crawler.config import Source
+from crawler.sections import CLASSIFIER_DEFAULTS
 
 # The fields every `queue --json` object carries (DESIGN.md), then the story's extras.
 QUEUE_FIELDS = ("id", "url", "title", "source", "outlet", "published_at", "section", "status",
                 "cluster_id", "text")
 QUEUE_EXTRAS = ("author", "summary", "fetched_url", "language", "first_seen_at", "copies", "other_outlets")
+# What the classifier said: how sure of the section, how relevant to the topic, and why.
+CLASSIFICATION_EXTRAS = ("section_confidence", "relevance", "explanation", "classified_by")
 
 
 def queue_json(row: dict[str, Any]) -> str:
-    return json.dumps({key: row.get(key) for key in QUEUE_FIELDS + QUEUE_EXTRAS}, ensure_ascii=False)
+    keys = QUEUE_FIELDS + QUEUE_EXTRAS + CLASSIFICATION_EXTRAS
+    return json.dumps({key: row.get(key) for key in keys}, ensure_ascii=False)
+
+
+def section_label(row: dict[str, Any], low_confidence: float = CLASSIFIER_DEFAULTS["low_confidence"]) -> str:
+    """`政策要闻 0.93`, `区域实践 0.41 (low)` when the classifier was unsure; the relevance of a filtered story."""
+    label = row.get("section") or "-"
+    confidence = row.get("section_confidence")
+    if confidence is not None:
+        label += f" {confidence:.2f}" + (" (low)" if confidence < low_confidence else "")
+    if row.get("status") == "filtered" and row.get("relevance") is not None:
+        label += f" relevance {row['relevance']:.2f}"
+    return label
 
 
 def _short_date(iso: str | None) -> str:
     return iso[:16].replace("T", " ") if iso else "date unknown"
 
 
-def queue_line(row: dict[str, Any], *, all_copies: bool = False) -> str:
-    """`#12 [pending] 政策要闻 2026-11-03 09:30 新华社 | title (also run by 2 outlets)`."""
-    section = row.get("section") or "-"
+def queue_line(row: dict[str, Any], *, all_copies: bool = False,
+               low_confidence: float = CLASSIFIER_DEFAULTS["low_confidence"]) -> str:
+    """`#12 [pending] 政策要闻 0.93 2026-11-03 09:30 新华社 | title (also run by 2 outlets)`."""
+    section = section_label(row, low_confidence)
     outlet = row.get("outlet") or row.get("source")
     line = f"#{row['id']:<5} [{row['status']}] {section} {_short_date(row.get('published_at'))}  {outlet} | {row.get('title') or '(no title)'}"
     if all_copies:

@@ -1,4 +1,4 @@
-"""Item pipeline stages, one job each: extract, canonicalise, find copies, store (not in a dry run)."""
+"""Item pipeline stages, one job each: extract, canonicalise, find copies (exact or near), store (not in a dry run)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from crawler.canonical import canonical_url
 from crawler.dedup import ExactCopies, text_hash
 from crawler.extraction import extract_bytes
 from crawler.items import Candidate, FetchedPage
+from crawler.near_duplicates import DEFAULT_WINDOW_DAYS, NearDuplicates, index_entry
 from crawler.shared_store import store_for
+from crawler.text_fingerprints import fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +24,12 @@ class Skipped(DropItem):
 
 
 class Duplicate(DropItem):
-    """Its canonical URL is stored already."""
+    """Its canonical URL is stored already. Carries the candidate: Scrapy's item_dropped signal
+    passes the item as the spider yielded it (a FetchedPage), and `sources test` shows the candidate."""
+
+    def __init__(self, message: str, candidate: Candidate) -> None:
+        super().__init__(message)
+        self.candidate = candidate
 
 
 class ExtractPipeline:
@@ -64,41 +71,54 @@ class CanonicalPipeline:
 
 
 class DuplicatePipeline:
-    """Drop what is stored already; put exact copies into the story they copy."""
+    """Drop what is stored already; put a copy of a stored story (near or exact) into that story."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, window_days: int = DEFAULT_WINDOW_DAYS) -> None:
         self.store = store
         self.copies = ExactCopies(store)
+        self.near_duplicates = NearDuplicates(store, window_days)
 
     @classmethod
     def from_crawler(cls, crawler):
         store = store_for(crawler.settings)
         if store is None:
             raise NotConfigured
-        return cls(store)
+        pipeline = cls(store, crawler.settings.getint("NEWSDESK_DEDUP_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))
+        # Candidates stored before the index existed are indexed once, before any lookup needs them.
+        pipeline.near_duplicates.index_missing()
+        return pipeline
 
     def process_item(self, candidate: Candidate, spider=None) -> Candidate:
         if self.store.known_urls([candidate.url]):
-            raise Duplicate(f"already stored: {candidate.url}")
-        candidate.cluster_id = self.copies.cluster_for(candidate)
+            raise Duplicate(f"already stored: {candidate.url}", candidate)
+        verdict = self.near_duplicates.check(candidate.text, candidate.published_at)
+        candidate.fingerprints = verdict.fingerprints
+        # Identical text joins its story even beyond the window the index looks in.
+        candidate.cluster_id = verdict.match.cluster_id if verdict.match else self.copies.cluster_for(candidate)
         return candidate
 
 
 class StorePipeline:
-    """Queue the candidate: one transaction per article, so a kill loses at most the one in flight."""
+    """Queue the candidate with its source's authority and its fingerprints: one transaction per article,
+    so a kill loses at most the one in flight and never leaves the index behind the candidates."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, authority: float = 1.0) -> None:
         self.store = store
+        self.authority = authority
 
     @classmethod
     def from_crawler(cls, crawler):
         store = store_for(crawler.settings)
         if store is None or crawler.settings.getbool("NEWSDESK_DRY_RUN"):
             raise NotConfigured
-        return cls(store)
+        source = getattr(getattr(crawler, "spider", None), "source", None)
+        return cls(store, getattr(source, "authority", 1.0))
 
     def process_item(self, candidate: Candidate, spider=None) -> Candidate:
-        candidate.id, created = self.store.add_candidate(candidate.store_fields())
+        candidate.authority = self.authority
+        if candidate.fingerprints is None:
+            candidate.fingerprints = index_entry(fingerprint(candidate.text))
+        candidate.id, created = self.store.add_candidate(candidate.store_fields(), fingerprints=candidate.fingerprints)
         if not created:
-            raise Duplicate(f"already stored: {candidate.url}")
+            raise Duplicate(f"already stored: {candidate.url}", candidate)
         return candidate

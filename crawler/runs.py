@@ -54,7 +54,7 @@ class RunRecorder:
         if isinstance(exception, Duplicate):
             spider.tally.duplicates += 1
             if self.dry_run:
-                spider.tally.previews.append(preview(item, "already stored"))
+                spider.tally.previews.append(preview(exception.candidate, "already stored"))
         elif isinstance(exception, Skipped):
             spider.tally.skipped += 1
         else:

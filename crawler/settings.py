@@ -27,7 +27,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("retry_backoff", 2.0, "Seconds before the first retry; doubled for each further retry, with jitter."),
     Setting("max_page_mb", 10, "Largest page, feed or sitemap downloaded, in megabytes; bigger ones are refused."),
     Setting("max_redirects", 5, "Redirects followed for one request before it is given up as a loop."),
+    Setting("max_sites_at_once", 8, "Sites crawled side by side; sources of one site always run one after another."),
     Setting("max_items_per_source", 200, "Article pages fetched from one source in one run."),
+    Setting("dedup_window_days", 30, "A new article is compared with stories dated within this many days of it."),
 )
 
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}
@@ -57,6 +59,7 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
         "NEWSDESK_RETRY_BACKOFF": float(s["retry_backoff"]),
         "NEWSDESK_MAX_ITEMS": int(s["max_items_per_source"]),
+        "NEWSDESK_DEDUP_WINDOW_DAYS": int(s["dedup_window_days"]),
         "REDIRECT_MAX_TIMES": int(s["max_redirects"]),
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
@@ -73,6 +76,7 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
             "crawler.pipelines.ExtractPipeline": 100,
             "crawler.pipelines.CanonicalPipeline": 200,
             "crawler.pipelines.DuplicatePipeline": 300,
+            "crawler.classify.ClassifyPipeline": 400,
             "crawler.pipelines.StorePipeline": 900,
         },
         "EXTENSIONS": {"crawler.runs.RunRecorder": 100},

@@ -149,3 +149,66 @@ def m005_candidates_fts(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m006_near_duplicates(db: Database) -> None:
+    # authority: the source's, copied onto each candidate when stored, so the rule choosing a story's
+    # representative (db/clusters.py) needs nothing but this table.
+    # fingerprints: the near-duplicate index (db/fingerprint_index.py). One row per sampled hash;
+    # (fingerprint, day) leads the key so a lookup reads one hash's rows of a window of days and no
+    # more. fingerprinted marks the candidates indexed, with the size of their text less its template
+    # (content, in shingles); the crawler indexes the rest (every candidate stored before this
+    # migration) when it opens the store.
+    # story_edits: editors' splits and merges, append-only like status_log.
+    db.executescript(
+        """
+        ALTER TABLE candidates ADD COLUMN authority REAL NOT NULL DEFAULT 1.0;
+        CREATE TABLE fingerprints (
+            fingerprint INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            candidate_id INTEGER NOT NULL,
+            PRIMARY KEY (fingerprint, day, candidate_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE fingerprinted (
+            candidate_id INTEGER PRIMARY KEY REFERENCES candidates (id),
+            level INTEGER NOT NULL,
+            content INTEGER NOT NULL,
+            day INTEGER NOT NULL
+        );
+        CREATE TABLE story_edits (
+            id INTEGER PRIMARY KEY,
+            action TEXT NOT NULL CHECK (action IN ('split', 'merge')),
+            candidate_id INTEGER NOT NULL REFERENCES candidates (id),
+            other_id INTEGER REFERENCES candidates (id),
+            old_cluster_id INTEGER NOT NULL,
+            new_cluster_id INTEGER NOT NULL,
+            moved INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX story_edits_candidate_id ON story_edits (candidate_id);
+        CREATE TRIGGER story_edits_no_update BEFORE UPDATE ON story_edits
+        BEGIN
+            SELECT RAISE(ABORT, 'story_edits is append-only: rows cannot be updated');
+        END;
+        CREATE TRIGGER story_edits_no_delete BEFORE DELETE ON story_edits
+        BEGIN
+            SELECT RAISE(ABORT, 'story_edits is append-only: rows cannot be deleted');
+        END;
+        """
+    )
+
+
+@migrations()
+def m020_classify_candidates(db: Database) -> None:
+    # What the classifier decided for each candidate, beside the section it chose: how sure it
+    # was, how relevant the story is to the newsletter's topic, why, and which model decided.
+    db.executescript(
+        """
+        ALTER TABLE candidates ADD COLUMN section_confidence REAL;
+        ALTER TABLE candidates ADD COLUMN relevance REAL;
+        ALTER TABLE candidates ADD COLUMN explanation TEXT;
+        ALTER TABLE candidates ADD COLUMN classified_by TEXT;
+        """
+    )

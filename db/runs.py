@@ -7,10 +7,14 @@ logger = logging.getLogger(__name__)
 RUN_STATUSES = ("running", "ok", "empty", "failed", "partial")
 
 
-def run_status(*, pages: int, new: int, error_count: int) -> str:
-    """failed: errors and no page; partial: errors and some pages; empty: no page, nothing new; else ok."""
+def run_status(*, new: int, duplicates: int, error_count: int) -> str:
+    """By what the run yielded (articles new or already stored), not by pages fetched: a feed URL that
+    answers with an HTML page was fetched, yet the source failed.
+
+    failed: errors and nothing yielded; partial: errors and something yielded;
+    empty: no errors and nothing yielded; ok: no errors and something yielded.
+    """
+    yielded = new + duplicates
     if error_count:
-        return "partial" if pages else "failed"
-    if not pages and not new:
-        return "empty"
-    return "ok"
+        return "partial" if yielded else "failed"
+    return "ok" if yielded else "empty"

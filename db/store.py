@@ -9,9 +9,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .clusters import clusters_cte
+from . import fingerprint_index, labels, story_edits
+from .clusters import clusters_cte, outlet_names
 from .connection import open_connection, utc_now, write_transaction
 from .errors import NotFound, StoreError
+from .fingerprint_index import Fingerprints
+from .labels import CLASSIFICATION_FIELDS
 from .migrations import migrations
 from .runs import RUN_STATUSES, run_status
 from .search import search_condition
@@ -22,7 +25,8 @@ STATUSES = ("pending", "approved", "rejected", "filtered")
 
 CANDIDATE_FIELDS = (
     "url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
-    "summary", "text_hash", "language", "section", "status", "cluster_id",
+    "summary", "text_hash", "language", "section", "status", "cluster_id", "authority",
+    *CLASSIFICATION_FIELDS,
 )
 REQUIRED_FIELDS = ("url", "source", "text")
 
@@ -90,25 +94,39 @@ class Store:
 
     # -- candidates ------------------------------------------------------------------
 
-    def add_candidate(self, fields: dict) -> tuple[int, bool]:
+    def add_candidate(self, fields: dict, fingerprints: Fingerprints | None = None) -> tuple[int, bool]:
         """Store a candidate once per canonical url; returns (id, created).
 
-        An existing url changes nothing and gives (its id, False). The insert and the log
-        of its first status are one transaction; cluster_id defaults to the new row's id.
+        An existing url changes nothing and gives (its id, False). The insert, the log of its
+        first status and its fingerprints in the near-duplicate index are one transaction;
+        cluster_id defaults to the new row's id.
         """
+        with self._writing():
+            return self._insert_candidate(fields, fingerprints)
+
+    def add_candidates(
+        self, items: Iterable[tuple[dict, Fingerprints | None]]
+    ) -> list[tuple[int, bool]]:
+        """add_candidate for many in one transaction (imports, benchmarks): all stored or none."""
+        with self._writing():
+            return [self._insert_candidate(fields, fingerprints) for fields, fingerprints in items]
+
+    def _insert_candidate(self, fields: dict, fingerprints: Fingerprints | None) -> tuple[int, bool]:
         row = _checked_candidate(fields)
         row["first_seen_at"] = row["updated_at"] = utc_now()
         columns = ", ".join(row)
         marks = ", ".join("?" * len(row))
-        with self._writing() as conn:
-            inserted = conn.execute(
-                f"INSERT INTO candidates ({columns}) VALUES ({marks}) "
-                "ON CONFLICT (url) DO NOTHING RETURNING id, status, section",
-                list(row.values()),
-            ).fetchone()
-            if inserted is None:
-                return self._value("SELECT id FROM candidates WHERE url = ?", [row["url"]]), False
-            self._log(inserted[0], None, inserted[1], None, inserted[2], "crawler", None)
+        inserted = self.conn.execute(
+            f"INSERT INTO candidates ({columns}) VALUES ({marks}) "
+            "ON CONFLICT (url) DO NOTHING RETURNING id, status, section",
+            list(row.values()),
+        ).fetchone()
+        if inserted is None:
+            return self._value("SELECT id FROM candidates WHERE url = ?", [row["url"]]), False
+        self._log(inserted[0], None, inserted[1], None, inserted[2], "crawler", None)
+        if fingerprints is not None:
+            day = fingerprint_index.story_day(row.get("published_at"), row["first_seen_at"])
+            fingerprint_index.write(self.conn, inserted[0], day, fingerprints)
         return inserted[0], True
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
@@ -148,8 +166,10 @@ class Store:
     ) -> list[dict]:
         """One row per story (its representative), or every candidate with all_copies.
 
-        Filters apply to the listed row. Each row has "copies" (candidates in its cluster)
-        and "other_outlets" (distinct outlets in the cluster besides the row's own).
+        Filters apply to the listed row. Each row has "copies" (candidates in its cluster),
+        "outlets" (distinct outlets that ran the story, for ranking), "other_outlets" (those
+        besides one), "outlet_names" (a list, the representative's first) and
+        "story_first_seen_at" (when the story's first copy was stored).
         """
         if status is not None:
             _check_status(status)
@@ -163,13 +183,18 @@ class Store:
                 params.append(value)
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
         sql = (
-            f"WITH {clusters_cte()} SELECT c.*, clusters.copies, clusters.outlets - 1 AS other_outlets "
+            f"WITH {clusters_cte()} SELECT c.*, clusters.copies, clusters.outlets, "
+            "clusters.outlets - 1 AS other_outlets, clusters.outlet_names, "
+            "clusters.first_seen_at AS story_first_seen_at "
             f"FROM candidates c JOIN clusters ON {join} {where} ORDER BY {NEWEST_FIRST}"
         )
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return self._rows(sql, params)
+        rows = self._rows(sql, params)
+        for row in rows:
+            row["outlet_names"] = outlet_names(row["outlet_names"])
+        return rows
 
     def set_status(
         self,
@@ -250,6 +275,70 @@ class Store:
         ).fetchone()
         return {"candidates": sum(totals.values()), "stories": row[0], "pending_stories": row[1], **totals}
 
+    # -- the near-duplicate index (db/fingerprint_index.py) ----------------------------
+
+    def fingerprint_postings(
+        self, hashes: Iterable[int], day: int, window_days: int, per_hash: int
+    ) -> dict[int, list[tuple[int, int]]]:
+        """For each hash: up to per_hash (candidate_id, cluster_id) of candidates dated within
+        window_days of day that have it, newest first; hashes nobody has are left out."""
+        return fingerprint_index.postings(self.conn, hashes, day - window_days, day + window_days, per_hash)
+
+    def candidate_texts(self, ids: Iterable[int]) -> dict[int, tuple[int, str, int | None]]:
+        """{id: (cluster_id, text, content)} of these candidates; content is the size the index
+        recorded for the text less its template (None when not indexed)."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, tuple[int, str, int | None]] = {}
+        for start in range(0, len(wanted), PARAMS_PER_QUERY):
+            chunk = wanted[start : start + PARAMS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            for id, cluster_id, text, content in self.conn.execute(
+                "SELECT c.id, c.cluster_id, c.text, f.content FROM candidates c "
+                f"LEFT JOIN fingerprinted f ON f.candidate_id = c.id WHERE c.id IN ({marks})", chunk
+            ):
+                found[id] = (cluster_id, text, content)
+        return found
+
+    def unindexed_candidates(self, limit: int = 500) -> list[dict]:
+        """Candidates without fingerprints (stored before the index existed), oldest first:
+        id, text, published_at, first_seen_at."""
+        keys = ("id", "text", "published_at", "first_seen_at")
+        return [dict(zip(keys, row, strict=True)) for row in fingerprint_index.unindexed(self.conn, limit)]
+
+    def save_fingerprints(self, items: Iterable[tuple[int, Fingerprints]]) -> int:
+        """Index stored candidates, (id, fingerprints) each, in one transaction; returns how many."""
+        saved = 0
+        with self._writing() as conn:
+            for candidate_id, fingerprints in items:
+                row = conn.execute(
+                    "SELECT published_at, first_seen_at FROM candidates WHERE id = ?", [candidate_id]
+                ).fetchone()
+                if row is None:
+                    raise NotFound(f"no candidate with id {candidate_id}")
+                fingerprint_index.write(conn, candidate_id, fingerprint_index.story_day(*row), fingerprints)
+                saved += 1
+        return saved
+
+    # -- editors' corrections of the clustering (db/story_edits.py) -------------------
+
+    def split(self, id: int, *, actor: str = "cli") -> dict:
+        """Make a copy a story of its own, logged: {candidate_id, story, left_story, copies_left}."""
+        with self._writing() as conn:
+            return story_edits.split(conn, id, actor)
+
+    def merge(self, id: int, other_id: int, *, actor: str = "cli") -> dict:
+        """Fold other_id's story into id's, logged: {story, moved, copies}."""
+        with self._writing() as conn:
+            return story_edits.merge(conn, id, other_id, actor)
+
+    def story_edits(self, candidate_id: int | None = None) -> list[dict]:
+        """Splits and merges, oldest first; those naming candidate_id when given."""
+        if candidate_id is None:
+            return self._rows("SELECT * FROM story_edits ORDER BY id")
+        return self._rows(
+            "SELECT * FROM story_edits WHERE ? IN (candidate_id, other_id) ORDER BY id", [candidate_id]
+        )
+
     # -- runs ------------------------------------------------------------------------
 
     def start_run(self, source: str) -> int:
@@ -277,7 +366,7 @@ class Store:
         summary: str | None = None,
     ) -> dict:
         """Record a run's outcome and its errors; status defaults to db.runs.run_status()."""
-        status = status or run_status(pages=pages, new=new, error_count=len(errors))
+        status = status or run_status(new=new, duplicates=duplicates, error_count=len(errors))
         if status not in RUN_STATUSES:
             raise StoreError(f"unknown run status {status!r}; use one of: {', '.join(RUN_STATUSES)}")
         with self._writing() as conn:
@@ -333,6 +422,31 @@ class Store:
                 [url, etag, last_modified, utc_now()],
             )
 
+    # -- the classifier's labels and verdicts (db/labels.py) ---------------------------
+
+    def decided_candidates(self) -> list[dict]:
+        """Candidates an editor decided on, with what they did (labels for the classifier)."""
+        return labels.decided_candidates(self.conn)
+
+    def decisions_since(self, log_id: int) -> int:
+        """Editor decisions logged after status_log row log_id."""
+        return labels.decisions_since(self.conn, log_id)
+
+    def undecided_candidates(self, statuses: tuple[str, ...] = ("pending", "filtered")) -> list[dict]:
+        """Candidates no editor has touched yet, in these statuses."""
+        return labels.undecided_candidates(self.conn, statuses)
+
+    def reclassify(self, verdicts: Iterable[dict]) -> int:
+        """Write new verdicts (id, section, status, section_confidence, relevance, explanation,
+        classified_by) in one transaction; changes of section or status are logged."""
+        count = 0
+        with self._writing() as conn:
+            for verdict in verdicts:
+                _check_status(verdict["status"])
+                labels.write_classification(conn, **verdict)
+                count += 1
+        return count
+
 
 def _check_status(status: str) -> None:
     if status not in STATUSES:
@@ -348,4 +462,7 @@ def _checked_candidate(fields: dict) -> dict:
         raise StoreError(f"a candidate needs {', '.join(missing)}")
     row = {name: fields[name] for name in CANDIDATE_FIELDS if fields.get(name) is not None}
     _check_status(row.setdefault("status", "pending"))
+    authority = row.get("authority", 1.0)
+    if isinstance(authority, bool) or not isinstance(authority, (int, float)) or authority < 0:
+        raise StoreError(f"a candidate's authority must be a number >= 0, not {authority!r}")
     return row

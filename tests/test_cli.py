@@ -127,3 +127,26 @@ def test_search_finds_two_and_three_character_chinese_words(tmp_path):
     assert "量子计算新突破" in two.output and "数据要素市场" not in two.output
     assert [json.loads(line)["title"] for line in both.output.splitlines()] == ["数据要素市场"]
     assert none.exit_code == 0 and "no article contains all of: 量子 授权" in none.output
+
+
+def test_crawl_shows_progress_on_a_terminal_and_only_the_summary_otherwise(server, tmp_path):
+    import shlex
+    import subprocess
+    import sys
+
+    from conftest import write_sources
+    from test_bad_sources import STORIES, article, rss
+
+    server.add("/1.html", article("芯片产线投产", paragraphs=STORIES["chip"]))
+    server.add("/feed.xml", rss(server, [("芯片产线投产", "/1.html")]), content_type="application/rss+xml")
+    home = tmp_path / "home"
+    assert cli("init", str(home)).returncode == 0
+    write_sources(home, [{"name": "wire", "kind": "feed", "url": server.url + "/feed.xml"}])
+    command = shlex.join([sys.executable, "-m", "crawler.cli", "--home", str(home), "crawl"])
+    # `script` runs the command on a pseudo-terminal, as a person at a shell would.
+    on_terminal = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True,
+                                 cwd=REPO, timeout=300)
+    assert "wire: + 芯片产线投产" in on_terminal.stdout
+    assert "wire" in on_terminal.stdout.splitlines()[-1] and " ok " in on_terminal.stdout.splitlines()[-1]
+    from_cron = cli("--home", str(home), "crawl")
+    assert "+ " not in from_cron.stdout + from_cron.stderr

@@ -330,13 +330,15 @@ def test_runs_record_counts_and_errors(store):
 
 
 @pytest.mark.parametrize(
-    "pages, new, errors, expected",
-    [(0, 0, [(None, "DNS")], "failed"), (3, 1, [(None, "x")], "partial"),
-     (0, 0, [], "empty"), (4, 0, [], "ok"), (4, 4, [], "ok")],
+    "pages, new, duplicates, errors, expected",
+    [(0, 0, 0, [(None, "DNS")], "failed"), (1, 0, 0, [(None, "HTML, not a feed")], "failed"),
+     (3, 1, 0, [(None, "x")], "partial"), (3, 0, 2, [(None, "x")], "partial"),
+     (0, 0, 0, [], "empty"), (4, 0, 0, [], "empty"), (4, 0, 4, [], "ok"), (4, 4, 0, [], "ok")],
 )
-def test_run_status_rule(store, pages, new, errors, expected):
+def test_run_status_rule(store, pages, new, duplicates, errors, expected):
     run_id = store.start_run("s")
-    assert store.finish_run(run_id, pages=pages, new=new, duplicates=0, errors=errors)["status"] == expected
+    run = store.finish_run(run_id, pages=pages, new=new, duplicates=duplicates, errors=errors)
+    assert run["status"] == expected
 
 
 def test_run_status_can_be_given_and_is_checked(store):

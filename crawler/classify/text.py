@@ -1,0 +1,93 @@
+"""The parts of a story the classifier reads (title, lead, body) and their words, segmented with jieba."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+logger = logging.getLogger(__name__)
+
+LEAD_CHARS = 240          # the first sentences: where a news story says what happened
+BODY_CHARS = 3000         # enough of the rest to find the topic; very long pages add only noise
+WORD = re.compile(r"[\w]+", re.UNICODE)
+LATIN = re.compile(r"^[a-z0-9][a-z0-9.+#-]*$")
+# A dateline or byline ahead of the lead says nothing about the story's section.
+DATELINE = re.compile(r"^\s*(本报讯|[^\s，。]{0,12}(社|报|网|台|讯)[^，。]{0,16}电|（记者[^）]{0,20}）|\(记者[^)]{0,20}\))\s*")
+
+_jieba_lock = threading.Lock()
+_jieba = None
+
+
+def _segmenter():
+    """jieba, loaded once (its dictionary takes about a second) and quiet about it."""
+    global _jieba
+    with _jieba_lock:
+        if _jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba = jieba
+    return _jieba
+
+
+def words(text: str) -> list[str]:
+    """Words of a text: jieba for Chinese, lower-cased for Latin script; punctuation dropped."""
+    if not text:
+        return []
+    out = []
+    for token in _segmenter().lcut(text):
+        token = token.strip().lower()
+        if token and WORD.fullmatch(token) and not token.isdigit():
+            out.append(token)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: single Chinese characters (的, 在, 和) are mostly grammar."""
+    return [w for w in words(text) if len(w) > 1]
+
+
+def is_latin(term: str) -> bool:
+    return bool(LATIN.match(term.lower()))
+
+
+def whole_word(term: str) -> re.Pattern:
+    """A pattern finding a Latin-script term as a whole word in lower-cased text."""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(term.lower())}(?![a-z0-9])")
+
+
+def count_term(term: str, text: str) -> int:
+    """Occurrences of a term: a substring for Chinese, a whole word for Latin script (AI, not 'said')."""
+    if not term or not text:
+        return 0
+    if is_latin(term):
+        return len(whole_word(term).findall(text.lower()))
+    return text.count(term)
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """What the classifier reads of one story."""
+
+    title: str
+    lead: str              # the first sentences of the body, and the feed's summary
+    body: str              # the rest of the body, cut to BODY_CHARS
+    url_path: str = ""
+
+    @classmethod
+    def of(cls, title: str | None, text: str | None, summary: str | None = None, url: str | None = None) -> "StoryText":
+        body = re.sub(r"\s+", " ", text or "").strip()
+        body = DATELINE.sub("", body, count=1)
+        title = re.sub(r"\s+", " ", title or "").strip()
+        lead, rest = body[:LEAD_CHARS], body[LEAD_CHARS:LEAD_CHARS + BODY_CHARS]
+        if summary and summary.strip() and summary.strip()[:40] not in lead:
+            lead = f"{summary.strip()} {lead}"
+        return cls(title=title, lead=lead, body=rest, url_path=urlsplit(url).path.lower() if url else "")
+
+    def model_text(self) -> str:
+        """One string for the learned model: the title twice (it says most), then the lead."""
+        return f"{self.title} {self.title} {self.lead}".strip()

@@ -1,0 +1,118 @@
+"""`newsdesk classify train|evaluate|explain` and `newsdesk restore`: sections and relevance from the CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import click
+
+logger = logging.getLogger(__name__)
+
+
+def _home_option(command):
+    """--home after the command name too, as crawler.cli.home_option does (which this module cannot import
+    when it loads: crawler.cli imports this module, also when run as `python -m crawler.cli`)."""
+    def remember(ctx: click.Context, _param, value):
+        if value is not None:
+            ctx.ensure_object(dict)["home"] = value
+        return value
+    return click.option("--home", type=click.Path(file_okay=False), expose_value=False, is_eager=True,
+                        callback=remember,
+                        help="The home folder (default: $NEWSDESK_HOME, else ./newsdesk-home).")(command)
+
+
+def _home():
+    from crawler.cli import current_home
+
+    return current_home().require()
+
+
+@click.group()
+@_home_option
+def classify() -> None:
+    """Sections and relevance: learn from editors' decisions, measure, and explain a story's section."""
+
+
+@classify.command("train")
+@click.option("--apply", "apply_now", is_flag=True,
+              help="Then re-section the pending and filtered stories no editor has touched yet.")
+@_home_option
+def train(apply_now: bool) -> None:
+    """Fit a new model version on every editor decision so far (approve, move, reject)."""
+    from crawler.classify.resection import resection
+    from crawler.classify.training import train as fit_and_save
+    from db import Store
+
+    home = _home()
+    newsletter = home.sections()
+    with Store(home.database) as store:
+        training = fit_and_save(home.path, newsletter, store)
+        manifest = training.model.manifest
+        click.echo(f"trained {training.model.version} ({training.path}): {training.section_labels} stories with a "
+                   f"section, {training.relevance_labels} kept or rejected")
+        click.echo(f"model share in the blend with the rules: sections {manifest['section_share']:.2f}, "
+                   f"relevance {manifest['relevance_share']:.2f}; the next crawl uses it")
+        if apply_now:
+            changed, total = resection(home.path, newsletter, store)
+            click.echo(f"re-sectioned {total} untouched stories: {changed} changed section or status")
+
+
+@classify.command("evaluate")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@_home_option
+def evaluate(folds: int) -> None:
+    """Cross-validate on the decisions so far: accuracy, per-section precision and recall, confusion matrix."""
+    from crawler.classify.evaluation import cross_validate
+    from crawler.classify.labels import labels_from
+    from db import Store
+
+    home = _home()
+    newsletter = home.sections()
+    with Store(home.database) as store:
+        labels = labels_from(store.decided_candidates(), newsletter.section_names())
+    for line in cross_validate(labels, newsletter, folds=folds).lines():
+        click.echo(line)
+
+
+@classify.command("explain")
+@click.argument("candidate_id", type=int, metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="The explanation as one JSON object.")
+@_home_option
+def explain(candidate_id: int, as_json: bool) -> None:
+    """Why story ID got its section and relevance: the deciding terms, examples and model features."""
+    from crawler.classify.explain import explain_candidate
+    from db import Store
+
+    home = _home()
+    with Store(home.database) as store:
+        row = store.get_candidate(candidate_id)
+        log = store.status_log(candidate_id)
+    report = explain_candidate(home.path, home.sections(), row, log)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    for line in report.lines():
+        click.echo(line)
+
+
+@click.command()
+@click.argument("candidate_id", type=int, metavar="ID")
+@_home_option
+def restore(candidate_id: int) -> None:
+    """Put a filtered or rejected story back in the queue as pending (it was never deleted)."""
+    from crawler.cli import open_store
+
+    with open_store() as store:
+        before = store.get_candidate(candidate_id)
+        if before["status"] == "pending":
+            click.echo(f"#{candidate_id} is pending already")
+            return
+        row = store.set_status(candidate_id, "pending", note=f"restored from {before['status']}")
+    click.echo(f"restored #{row['id']} {row['title']} to pending ({row['section'] or 'no section'})")
+
+
+def add_classify_commands(group: click.Group) -> None:
+    """Register `classify` and `restore` on the main command."""
+    group.add_command(classify)
+    group.add_command(restore)
