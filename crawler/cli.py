@@ -258,11 +258,13 @@ def queue(status: str, any_status: bool, section: str | None, all_copies: bool, 
     """The review queue: one row per story (newest first), or every copy with --all."""
     from crawler.output import queue_json, queue_line
 
+    low_confidence = current_home().sections().classifier["low_confidence"]
     with open_store() as store:
         rows = store.queue(status=None if any_status else status, section=section,
                            all_copies=all_copies, limit=limit)
     for row in rows:
-        click.echo(queue_json(row) if as_json else queue_line(row, all_copies=all_copies))
+        click.echo(queue_json(row) if as_json else
+                   queue_line(row, all_copies=all_copies, low_confidence=low_confidence))
     if not rows and not as_json:
         click.echo(f"nothing {'' if any_status else status + ' '}in the queue", err=True)
 

@@ -6,11 +6,12 @@ and at most MAX_POSTINGS rows per hash, so the cost of a lookup does not grow wi
 found in COMMON_STORIES stories or more is a stock phrase or a site's template, not evidence of a copy.
 
 Checking: the candidates sharing the most hashes are compared exactly, shingle by shingle, leaving out
-the text's template: its common hashes and the stretches between them. A copy shares at least
-SMALL_SHARE of the smaller text (what a byline, an editor's note or a trimmed paragraph leaves) and
-LARGE_SHARE of the larger (an excerpt carries a third or more of the original), and MIN_SHARED shingles
-at least. A story that quotes a paragraph of another shares a small part of both; two reports of one
-event share names and figures, not passages; two pages of one site share the site's template only.
+the new text's template (its common hashes and the stretches between them). A copy shares at least
+SMALL_SHARE of the smaller text (what a byline, an editor's note or a trimmed paragraph leaves),
+LARGE_SHARE of the larger (an excerpt carries a third or more of the original) and MIN_SHARED shingles,
+and one text's opening is in the other. A story that quotes a paragraph of another shares a small part
+of both; two reports of one event share names and figures, not passages; two pages of one site that
+share its footer or a stock paragraph open differently, even before the footer is known to be common.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ SMALL_SHARE = 0.6
 LARGE_SHARE = 0.3
 MIN_SHARED = 20            # shingles: about 25 characters of Chinese
 CLOSE_ENOUGH = 0.95        # a match sharing this much of the larger text ends the comparisons
+# A copy keeps the opening of the story, or opens with it after a note or a byline; two pages of one
+# site that share only its footer (or a stock paragraph) open differently.
+LEAD_SHARE, LEAD_MIN, LEAD_MAX = 0.2, 10, 30
+LEAD_SHARED = 0.5
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,11 @@ class Resemblance:
     shared: int
     small_share: float
     large_share: float
+    shares_a_lead: bool     # the opening of one text is in the other
 
     @property
     def is_copy(self) -> bool:
-        return (self.shared >= MIN_SHARED and self.small_share >= SMALL_SHARE
+        return (self.shares_a_lead and self.shared >= MIN_SHARED and self.small_share >= SMALL_SHARE
                 and self.large_share >= LARGE_SHARE)
 
 
@@ -84,7 +90,8 @@ class Content:
             for start, end in zip(samples[:-1][both], samples[1:][both], strict=True):
                 template[start:end] = True
         self.template = frozenset(shingles[template].tolist()) | common
-        self.hashes = frozenset(shingles.tolist()) - self.template
+        self.ordered = shingles.tolist()
+        self.hashes = frozenset(self.ordered) - self.template
 
 
 def resemblance(new: Content, stored: TextFingerprint, stored_content: int | None = None) -> Resemblance:
@@ -93,9 +100,22 @@ def resemblance(new: Content, stored: TextFingerprint, stored_content: int | Non
     theirs = frozenset(stored.shingles.tolist()) - new.template
     size = min(len(theirs), stored_content) if stored_content is not None else len(theirs)
     if not new.hashes or not size:
-        return Resemblance(0, 0.0, 0.0)
+        return Resemblance(0, 0.0, 0.0, False)
     shared = min(len(new.hashes & theirs), size)
-    return Resemblance(shared, shared / min(len(new.hashes), size), shared / max(len(new.hashes), size))
+    leads = (_share_in(_lead(new.ordered, new.template), theirs),
+             _share_in(_lead(stored.shingles.tolist(), new.template), new.hashes))
+    return Resemblance(shared, shared / min(len(new.hashes), size), shared / max(len(new.hashes), size),
+                       max(leads) >= LEAD_SHARED)
+
+
+def _lead(shingles: list[int], left_out: frozenset[int]) -> list[int]:
+    """The first shingles of a text's content: its first sentence or so, LEAD_SHARE of it at most."""
+    content = [value for value in shingles if value not in left_out]
+    return content[: min(LEAD_MAX, max(LEAD_MIN, round(LEAD_SHARE * len(content))))]
+
+
+def _share_in(lead: list[int], other: frozenset[int]) -> float:
+    return sum(value in other for value in lead) / len(lead) if lead else 0.0
 
 
 class NearDuplicates:

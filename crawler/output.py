@@ -11,7 +11,8 @@ from crawler.sections import CLASSIFIER_DEFAULTS
 # The fields every `queue --json` object carries (DESIGN.md), then the story's extras.
 QUEUE_FIELDS = ("id", "url", "title", "source", "outlet", "published_at", "section", "status",
                 "cluster_id", "text")
-QUEUE_EXTRAS = ("author", "summary", "fetched_url", "language", "first_seen_at", "copies", "other_outlets")
+QUEUE_EXTRAS = ("author", "summary", "fetched_url", "language", "first_seen_at", "copies", "other_outlets",
+                "outlets", "outlet_names", "story_first_seen_at")
 # What the classifier said: how sure of the section, how relevant to the topic, and why.
 CLASSIFICATION_EXTRAS = ("section_confidence", "relevance", "explanation", "classified_by")
 

@@ -13,38 +13,49 @@ REPRESENTATIVE_ORDER = (
 
 
 def clusters_cte() -> str:
-    """SQL for CTEs ending in `clusters(cluster_id, representative_id, copies, outlets, outlet_names,
+    """SQL for CTEs ending in `clusters(cluster_id, representative_id, copies, outlets, runners,
     first_seen_at)`.
 
-    `outlets` counts distinct outlets (the source's name where a page names no outlet), the number
-    ranking can weigh; `outlet_names` is a JSON array of them, the representative's first, then in the
-    order of their copies; `first_seen_at` is when the story's first copy was stored.
+    An outlet that ran a copy is the pair (source, the outlet the page names): a reprint's page often
+    names the agency it credits, not the site that ran it, while one source (an aggregator) can carry
+    copies credited to different outlets. `outlets` counts those pairs, the number ranking can weigh;
+    `runners` is a JSON array of them, the representative's first, then in the order of their copies
+    (outlet_names() turns it into names); `first_seen_at` is when the story's first copy was stored.
     """
     return f"""
         cluster_places AS (
-            SELECT id, cluster_id, COALESCE(outlet, source) AS outlet_name, first_seen_at,
+            SELECT id, cluster_id, source, outlet, first_seen_at,
                    ROW_NUMBER() OVER (PARTITION BY cluster_id ORDER BY {REPRESENTATIVE_ORDER}) AS place
             FROM candidates
         ),
-        cluster_outlets AS (
-            SELECT cluster_id, outlet_name, MIN(place) AS place
-            FROM cluster_places GROUP BY cluster_id, outlet_name ORDER BY cluster_id, place
+        cluster_runners AS (
+            SELECT cluster_id, source, outlet, MIN(place) AS place
+            FROM cluster_places GROUP BY cluster_id, source, outlet ORDER BY cluster_id, place
         ),
         clusters AS (
             SELECT p.cluster_id,
                    MAX(CASE WHEN p.place = 1 THEN p.id END) AS representative_id,
                    COUNT(*) AS copies,
-                   o.outlets,
-                   o.outlet_names,
+                   r.outlets,
+                   r.runners,
                    MIN(p.first_seen_at) AS first_seen_at
             FROM cluster_places p
-            JOIN (SELECT cluster_id, COUNT(*) AS outlets, json_group_array(outlet_name) AS outlet_names
-                  FROM cluster_outlets GROUP BY cluster_id) o ON o.cluster_id = p.cluster_id
+            JOIN (SELECT cluster_id, COUNT(*) AS outlets, json_group_array(json_array(source, outlet)) AS runners
+                  FROM cluster_runners GROUP BY cluster_id) r ON r.cluster_id = p.cluster_id
             GROUP BY p.cluster_id
         )
     """
 
 
-def outlet_names(value: str | None) -> list[str]:
-    """The clusters CTE's outlet_names as a list."""
-    return json.loads(value) if value else []
+def outlet_names(runners: str | None) -> list[str]:
+    """The names of the outlets that ran a story, from the clusters CTE's runners: the outlet a page
+    names, or the source's name for a page that names none or credits an outlet an earlier copy of
+    the story already named (several sites running one agency's story)."""
+    names: list[str] = []
+    credited: set[str] = set()
+    for source, outlet in json.loads(runners) if runners else []:
+        name = outlet if outlet and outlet not in credited else source
+        credited.add(outlet)
+        if name not in names:
+            names.append(name)
+    return names

@@ -49,8 +49,9 @@ def _instant(iso: str | None) -> datetime | None:
 def write(conn: sqlite3.Connection, candidate_id: int, day: int, fingerprints: Fingerprints) -> None:
     """Index one candidate; the caller holds the write transaction."""
     conn.execute(
-        "INSERT OR REPLACE INTO fingerprinted (candidate_id, level, content, day) VALUES (?, ?, ?, ?)",
-        [candidate_id, fingerprints.level, fingerprints.content, day],
+        "INSERT OR REPLACE INTO fingerprinted (candidate_id, cluster_id, level, content, day) "
+        "SELECT id, cluster_id, ?, ?, ? FROM candidates WHERE id = ?",
+        [fingerprints.level, fingerprints.content, day, candidate_id],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO fingerprints (fingerprint, day, candidate_id) VALUES (?, ?, ?)",
@@ -67,7 +68,8 @@ def postings(
     """
     found: dict[int, list[tuple[int, int]]] = {}
     query = (
-        "SELECT f.candidate_id, c.cluster_id FROM fingerprints f JOIN candidates c ON c.id = f.candidate_id "
+        "SELECT f.candidate_id, g.cluster_id FROM fingerprints f "
+        "JOIN fingerprinted g ON g.candidate_id = f.candidate_id "
         "WHERE f.fingerprint = ? AND f.day BETWEEN ? AND ? ORDER BY f.day DESC LIMIT ?"
     )
     for value in hashes:

@@ -200,6 +200,25 @@ def m006_near_duplicates(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m007_fingerprinted_clusters(db: Database) -> None:
+    # A lookup in the index needs each candidate's cluster: reading it from this narrow table, which
+    # stays in the page cache, rather than from the candidates and their texts keeps a lookup as fast
+    # with 200,000 stored as with 10,000. The trigger keeps the copy right through splits and merges.
+    db.executescript(
+        """
+        ALTER TABLE fingerprinted ADD COLUMN cluster_id INTEGER NOT NULL DEFAULT 0;
+        UPDATE fingerprinted
+        SET cluster_id = (SELECT cluster_id FROM candidates WHERE candidates.id = fingerprinted.candidate_id);
+        CREATE TRIGGER fingerprinted_cluster AFTER UPDATE OF cluster_id ON candidates
+        BEGIN
+            UPDATE fingerprinted SET cluster_id = NEW.cluster_id WHERE candidate_id = NEW.id;
+        END;
+        """
+    )
+
+
 @migrations()
 def m020_classify_candidates(db: Database) -> None:
     # What the classifier decided for each candidate, beside the section it chose: how sure it

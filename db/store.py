@@ -167,9 +167,9 @@ class Store:
         """One row per story (its representative), or every candidate with all_copies.
 
         Filters apply to the listed row. Each row has "copies" (candidates in its cluster),
-        "outlets" (distinct outlets that ran the story, for ranking), "other_outlets" (those
-        besides one), "outlet_names" (a list, the representative's first) and
-        "story_first_seen_at" (when the story's first copy was stored).
+        "outlets" (how many outlets ran the story, for ranking; see db/clusters.py),
+        "other_outlets" (those besides one), "outlet_names" (a list, the representative's
+        first) and "story_first_seen_at" (when the story's first copy was stored).
         """
         if status is not None:
             _check_status(status)
@@ -184,7 +184,7 @@ class Store:
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
         sql = (
             f"WITH {clusters_cte()} SELECT c.*, clusters.copies, clusters.outlets, "
-            "clusters.outlets - 1 AS other_outlets, clusters.outlet_names, "
+            "clusters.outlets - 1 AS other_outlets, clusters.runners AS outlet_names, "
             "clusters.first_seen_at AS story_first_seen_at "
             f"FROM candidates c JOIN clusters ON {join} {where} ORDER BY {NEWEST_FIRST}"
         )

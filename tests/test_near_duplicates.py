@@ -47,11 +47,13 @@ class Desk:
         self.store = Store(path)
         self.dedup = DuplicatePipeline(self.store, window_days)
         self.numbers = itertools.count(1)
+        self.today = dt.datetime.now(CHINA).date() - dt.timedelta(days=10)
 
     def add(self, text: str, *, day: int = 0, source: str = "wire", authority: float = 1.0,
             url: str | None = None) -> Candidate:
         url = url or f"https://{source}.example.cn/{next(self.numbers)}.html"
-        published = dt.datetime.combine(TODAY + dt.timedelta(days=day), dt.time(9), CHINA).isoformat()
+        # Days count from ten days ago: the store reads a date later than the crawl as the crawl's.
+        published = dt.datetime.combine(self.today + dt.timedelta(days=day), dt.time(0, 30), CHINA).isoformat()
         candidate = Candidate(source=source, url=url, fetched_url=url, title="t", text=text,
                               published_at=published, outlet=source, text_hash=text_hash(text))
         return StorePipeline(self.store, authority).process_item(self.dedup.process_item(candidate))
@@ -176,12 +178,15 @@ def test_the_demo_catalogue_clusters_exactly_as_its_stories(tmp_path):
 def test_a_copy_beyond_the_window_is_a_new_story_unless_identical(tmp_path, stories):
     text = stories["frontier-shanghai-cim-chip"]
     desk = Desk(tmp_path / "a.db", window_days=30)
-    first = desk.add("\n".join(text))
-    assert desk.cluster(desk.add("\n".join(text[:-1]), day=40)) != first.id
-    assert desk.cluster(desk.add("\n".join(text), day=41)) == first.id      # the same text: any distance
-    wider = Desk(tmp_path / "b.db", window_days=60)
-    first = wider.add("\n".join(text))
-    assert wider.cluster(wider.add("\n".join(text[:-1]), day=40)) == first.id
+    first = desk.add("\n".join(text), day=-45)
+    trimmed = desk.add("\n".join(text[:-1]), day=-5)
+    assert desk.cluster(trimmed) == trimmed.id
+    identical = Desk(tmp_path / "b.db", window_days=30)
+    first = identical.add("\n".join(text), day=-45)
+    assert identical.cluster(identical.add("\n".join(text), day=-5)) == first.id   # at any distance
+    wider = Desk(tmp_path / "c.db", window_days=60)
+    first = wider.add("\n".join(text), day=-45)
+    assert wider.cluster(wider.add("\n".join(text[:-1]), day=-5)) == first.id
 
 
 def test_the_window_is_a_setting_that_reaches_the_pipeline(tmp_path):
@@ -267,6 +272,23 @@ def test_the_index_is_rebuilt_for_candidates_stored_before_it(tmp_path, stories)
     assert desk.cluster(copy) == 1
 
 
+def test_an_index_built_before_it_mirrored_clusters_gets_them_on_upgrade(tmp_path, stories):
+    from sqlite_utils import Database
+
+    path = tmp_path / "newsdesk.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.apply(Database(conn), stop_before="m007_fingerprinted_clusters")
+    text = "\n".join(stories["practice-ningbo-smart-port"])
+    conn.execute("INSERT INTO candidates (url, source, text, first_seen_at, cluster_id) VALUES "
+                 "('https://a.cn/1', 'a', ?, '2026-11-01T00:00:00+00:00', NULL)", [text])
+    conn.execute("INSERT INTO fingerprinted (candidate_id, level, content, day) VALUES (1, 0, 1, 20393)")
+    conn.close()
+    with Store(path) as store:
+        assert store.conn.execute("SELECT cluster_id FROM fingerprinted").fetchall() == [(1,)]
+        store.conn.execute("UPDATE candidates SET cluster_id = 7 WHERE id = 1")
+        assert store.conn.execute("SELECT cluster_id FROM fingerprinted").fetchall() == [(7,)]
+
+
 def test_index_missing_does_nothing_on_a_read_only_store(tmp_path):
     path = tmp_path / "newsdesk.db"
     with Store(path) as store:
@@ -329,3 +351,23 @@ def test_a_dry_run_finds_copies_without_writing(tmp_path, stories):
     with Store.open_readonly(path) as readonly:
         verdict = NearDuplicates(readonly).check("本报记者 钱宁\n" + text)
         assert verdict.match is not None and verdict.match.cluster_id == 1
+
+
+def test_the_demo_crawl_shows_each_multi_outlet_story_as_one_row(tmp_path):
+    """The real thing: the demo site crawled over HTTP, its pages extracted, then clustered by story."""
+    from urllib.parse import urlsplit
+
+    from conftest import cli, queue_rows
+
+    home = tmp_path / "demo-home"
+    result = cli("--home", str(home), "demo", "--no-serve", "--port", "0")
+    assert result.returncode == 0, result.stderr
+    story_of = {e["path"]: e["story_id"] for e in demo_catalogue()}
+    copies = queue_rows(home, "--all", "--any-status")
+    truth = {row["id"]: story_of[urlsplit(row["url"]).path] for row in copies}
+    clusters = {row["id"]: row["cluster_id"] for row in copies}
+    pairs = list(itertools.combinations(truth, 2))
+    assert {p for p in pairs if clusters[p[0]] == clusters[p[1]]} == {p for p in pairs if truth[p[0]] == truth[p[1]]}
+    rows = queue_rows(home, "--any-status")
+    assert len(rows) == len(set(truth.values()))
+    assert max(row["other_outlets"] for row in rows) >= 2
