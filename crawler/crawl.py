@@ -59,6 +59,7 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
     Scrapy's own log stays quiet unless asked for (-v): every failure is in the run records and the summary.
     """
     config = home.sources()
+    home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
     settings = scrapy_settings(config.settings)
     settings["LOG_LEVEL"] = log_level
     if max_items is not None:
@@ -76,16 +77,18 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
                                     weak=False)  # the printer is a closure only this connection holds
         crawlers.append((source, crawler))
     try:
-        _start_by_site(process, crawlers, int(config.settings["max_sites_at_once"]))
+        failures = _start_by_site(process, crawlers, int(config.settings["max_sites_at_once"]))
         process.start()
     finally:
         close_stores()
-    return [SourceResult(source, _tally(crawler)) for source, crawler in crawlers]
+    return [SourceResult(source, _tally(crawler, failures.get(id(crawler)))) for source, crawler in crawlers]
 
 
-def _start_by_site(process: CrawlerProcess, crawlers: list, sites_at_once: int) -> None:
+def _start_by_site(process: CrawlerProcess, crawlers: list, sites_at_once: int) -> dict[int, str]:
     """Sources of one site run one after another, so per-domain limits hold across sources;
-    different sites run side by side, a few at a time."""
+    different sites run side by side, a few at a time. Returns, filled in as crawls end, why a
+    crawler failed to run (by id of the crawler)."""
+    failures: dict[int, str] = {}
     by_site: dict[str, deque] = defaultdict(deque)
     for source, crawler in crawlers:
         by_site[site_of(source.url)].append((source, crawler))
@@ -97,19 +100,22 @@ def _start_by_site(process: CrawlerProcess, crawlers: list, sites_at_once: int) 
                 run(waiting.popleft())
             return
         source, crawler = site.popleft()
-        process.crawl(crawler, source=source).addBoth(lambda _: run(site))
+        crawl = process.crawl(crawler, source=source)
+        crawl.addErrback(lambda failure: failures.setdefault(
+            id(crawler), f"could not run: {type(failure.value).__name__}: {failure.value}"))
+        crawl.addBoth(lambda _: run(site))
 
     for _ in range(min(sites_at_once, len(waiting))):
         run(waiting.popleft())
+    return failures
 
 
-def _tally(crawler) -> RunTally:
+def _tally(crawler, failure: str | None) -> RunTally:
     spider = getattr(crawler, "spider", None)
-    if spider is None:
-        tally = RunTally()
-        tally.error(None, "the spider could not start; see the log above")
-        return tally
-    return spider.tally
+    tally = spider.tally if spider is not None else RunTally()
+    if failure:
+        tally.error(None, failure)
+    return tally
 
 
 def _progress_printer(source: Source, stream: TextIO):

@@ -119,3 +119,14 @@ def test_bad_sections_yaml_names_the_section_and_field(tmp_path):
     path.write_text("newsletter: {title: T}\nsections:\n  - name: A\n    keywords: {数据: many}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="sections.yaml: section 'A': keywords: weight of '数据' must be a number"):
         load_sections(path)
+
+
+def test_a_broken_sections_yaml_stops_a_crawl_before_anything_is_fetched(home, server):
+    from conftest import cli
+
+    run(home, "sources", "add", "wire", server.url + "/rss.xml", "--kind", "feed")
+    (home / "sections.yaml").write_text("newsletter: {title: T}\nsections:\n  - description: no name\n")
+    result = cli("--home", str(home), "crawl")
+    assert result.returncode == 1
+    assert result.stderr == "error: sections.yaml: section #1: name: missing\n"
+    assert server.requests == []
