@@ -12,13 +12,11 @@ import click
 
 from crawler import __version__
 from crawler.cli_classify import add_classify_commands
+from crawler.cli_home import chosen_home, current_home, home_option, open_store
 from crawler.cli_story import story
 from crawler.errors import NewsdeskError
-from crawler.home import Home, init_home, resolve_home
+from crawler.home import Home, init_home
 from db import STATUSES, Store, StoreError
-
-HOME_HELP = "The home folder (default: $NEWSDESK_HOME, else ./newsdesk-home)."
-
 
 class NewsdeskGroup(click.Group):
     """Every domain error becomes one line on stderr and exit status 1."""
@@ -29,34 +27,6 @@ class NewsdeskGroup(click.Group):
         except (NewsdeskError, StoreError) as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
-
-
-def home_option(command):
-    """--home is accepted before or after the command name; after wins."""
-    def remember(ctx: click.Context, _param, value):
-        if value is not None:
-            ctx.ensure_object(dict)["home"] = value
-        return value
-    return click.option("--home", type=click.Path(file_okay=False), expose_value=False, is_eager=True,
-                        callback=remember, help=HOME_HELP)(command)
-
-
-def chosen_home() -> str | None:
-    """The --home given on the command line, innermost first; None when not given."""
-    ctx = click.get_current_context()
-    while ctx is not None:
-        if (ctx.obj or {}).get("home"):
-            return ctx.obj["home"]
-        ctx = ctx.parent
-    return None
-
-
-def current_home() -> Home:
-    return resolve_home(chosen_home())
-
-
-def open_store() -> Store:
-    return Store(current_home().require().database)
 
 
 @click.group(cls=NewsdeskGroup, context_settings={"help_option_names": ["-h", "--help"]})

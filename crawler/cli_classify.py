@@ -7,29 +7,17 @@ import logging
 
 import click
 
+from crawler.cli_home import current_home, home_option, open_store
+
 logger = logging.getLogger(__name__)
 
 
-def _home_option(command):
-    """--home after the command name too, as crawler.cli.home_option does (which this module cannot import
-    when it loads: crawler.cli imports this module, also when run as `python -m crawler.cli`)."""
-    def remember(ctx: click.Context, _param, value):
-        if value is not None:
-            ctx.ensure_object(dict)["home"] = value
-        return value
-    return click.option("--home", type=click.Path(file_okay=False), expose_value=False, is_eager=True,
-                        callback=remember,
-                        help="The home folder (default: $NEWSDESK_HOME, else ./newsdesk-home).")(command)
-
-
 def _home():
-    from crawler.cli import current_home
-
     return current_home().require()
 
 
 @click.group()
-@_home_option
+@home_option
 def classify() -> None:
     """Sections and relevance: learn from editors' decisions, measure, and explain a story's section."""
 
@@ -37,7 +25,7 @@ def classify() -> None:
 @classify.command("train")
 @click.option("--apply", "apply_now", is_flag=True,
               help="Then re-section the pending and filtered stories no editor has touched yet.")
-@_home_option
+@home_option
 def train(apply_now: bool) -> None:
     """Fit a new model version on every editor decision so far (approve, move, reject)."""
     from crawler.classify.resection import resection
@@ -60,7 +48,7 @@ def train(apply_now: bool) -> None:
 
 @classify.command("evaluate")
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
-@_home_option
+@home_option
 def evaluate(folds: int) -> None:
     """Cross-validate on the decisions so far: accuracy, per-section precision and recall, confusion matrix."""
     from crawler.classify.evaluation import cross_validate
@@ -78,7 +66,7 @@ def evaluate(folds: int) -> None:
 @classify.command("explain")
 @click.argument("candidate_id", type=int, metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="The explanation as one JSON object.")
-@_home_option
+@home_option
 def explain(candidate_id: int, as_json: bool) -> None:
     """Why story ID got its section and relevance: the deciding terms, examples and model features."""
     from crawler.classify.explain import explain_candidate
@@ -98,10 +86,9 @@ def explain(candidate_id: int, as_json: bool) -> None:
 
 @click.command()
 @click.argument("candidate_id", type=int, metavar="ID")
-@_home_option
+@home_option
 def restore(candidate_id: int) -> None:
     """Put a filtered or rejected story back in the queue as pending (it was never deleted)."""
-    from crawler.cli import open_store
 
     with open_store() as store:
         before = store.get_candidate(candidate_id)
