@@ -122,7 +122,7 @@ def sources_test(name: str, limit: int, as_json: bool) -> None:
             click.echo(json.dumps(item, ensure_ascii=False))
         return
     click.echo(f"{name}: {len(result.tally.previews)} articles (nothing was written)")
-    for line in preview_lines(result.tally.previews) + [""] + summary_lines([result], dry_run=True):
+    for line in preview_lines(result.tally.previews) + [""] + summary_lines([result]):
         click.echo(line)
 
 

@@ -126,7 +126,7 @@ def _progress_printer(source: Source, stream: TextIO):
     return printer
 
 
-def summary_lines(results: list[SourceResult], *, dry_run: bool = False) -> list[str]:
+def summary_lines(results: list[SourceResult]) -> list[str]:
     """One line per source, then its errors indented beneath it."""
     if not results:
         return ["no sources to crawl; add one with `newsdesk sources add`"]

@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.canonical import clean_url
-from crawler.shared_store import store_for
+from crawler.shared_store import crawl_store
 from crawler.failures import AlreadyStored
 
 logger = logging.getLogger(__name__)
@@ -24,8 +24,8 @@ class KnownUrlFilter:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = store_for(crawler.settings)
-        if store is None or crawler.settings.getbool("NEWSDESK_DRY_RUN"):
+        store = crawl_store(crawler.settings)
+        if store is None:
             raise NotConfigured  # a dry run shows every article, stored or not
         return cls(store)
 
@@ -48,8 +48,8 @@ class ConditionalGet:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = store_for(crawler.settings)
-        if store is None or crawler.settings.getbool("NEWSDESK_DRY_RUN"):
+        store = crawl_store(crawler.settings)
+        if store is None:
             raise NotConfigured
         middleware = cls(store)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)

@@ -11,7 +11,7 @@ from crawler.dedup import ExactCopies, text_hash
 from crawler.extraction import extract_bytes
 from crawler.items import Candidate, FetchedPage
 from crawler.near_duplicates import DEFAULT_WINDOW_DAYS, NearDuplicates, index_entry
-from crawler.shared_store import store_for
+from crawler.shared_store import crawl_store, store_for
 from crawler.text_fingerprints import fingerprint
 
 logger = logging.getLogger(__name__)
@@ -108,8 +108,8 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = store_for(crawler.settings)
-        if store is None or crawler.settings.getbool("NEWSDESK_DRY_RUN"):
+        store = crawl_store(crawler.settings)
+        if store is None:
             raise NotConfigured
         source = getattr(getattr(crawler, "spider", None), "source", None)
         return cls(store, getattr(source, "authority", 1.0))

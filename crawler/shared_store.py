@@ -23,6 +23,11 @@ def store_for(settings) -> Store | None:
     return _open[key]
 
 
+def crawl_store(settings) -> Store | None:
+    """The store of a real crawl; None in a dry run, where nothing may be skipped, sent or written."""
+    return None if settings.getbool("NEWSDESK_DRY_RUN") else store_for(settings)
+
+
 def close_stores() -> None:
     while _open:
         _open.popitem()[1].close()

@@ -12,7 +12,7 @@ from crawler.classify.trained import load_model, versions
 from crawler.classify.training import retrain_if_due
 from crawler.items import Candidate
 from crawler.sections import load_sections
-from crawler.shared_store import store_for
+from crawler.shared_store import crawl_store
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,8 @@ class ClassifyPipeline:
         database = crawler.settings.get("NEWSDESK_DATABASE")
         if not database or not (Path(database).parent / "sections.yaml").exists():
             raise NotConfigured("no home with a sections.yaml: stories are queued without a section")
-        dry_run = crawler.settings.getbool("NEWSDESK_DRY_RUN")
-        store = None if dry_run else store_for(crawler.settings)
-        return cls(home_classifier(Path(database).parent, store, may_train=not dry_run))
+        store = crawl_store(crawler.settings)
+        return cls(home_classifier(Path(database).parent, store, may_train=store is not None))
 
     def process_item(self, candidate: Candidate, spider=None) -> Candidate:
         decision = self.classifier.classify(candidate.title, candidate.text, summary=candidate.summary,
