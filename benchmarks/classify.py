@@ -13,12 +13,15 @@ Each point runs, in this process, on the same labels and the same test titles:
 - newsdesk: what `newsdesk classify train` builds and a crawl then uses: the rules of a sections.yaml that
   describes the classes (benchmarks/sections/*.yaml: a description and general keywords per class, written
   from the class names, nothing mined from the data), blended with the learned model (TF-IDF over jieba
-  words and character 1-3-grams; linear SVM and complement naive Bayes), the blend chosen by
-  cross-validation on the labels alone (`crawler.classify.training.fit`);
-- model only and rules only: the two halves of newsdesk, to show what each contributes.
+  words and character 1-3-grams plus the features of the installed encoder, m3e-small; linear SVM and
+  complement naive Bayes), the blend chosen by cross-validation on the labels alone
+  (`crawler.classify.training.fit`);
+- model only and rules only: the two halves of newsdesk, to show what each contributes;
+- words only: newsdesk with `encoder: none`, to show what the encoder adds.
 
-Throughput is stories classified per second once trained (the whole test set in one batch, one process,
-one core); training time is the seconds `fit` took, its blend cross-validation included.
+Throughput is stories classified per second once trained (the whole test set in one batch, one process;
+encoding the test titles included); training time is the seconds `fit` took, encoding the labelled titles
+and the blend's cross-validation included.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,9 +48,10 @@ from sklearn.svm import LinearSVC  # noqa: E402
 
 from crawler.classify.classifier import Classifier  # noqa: E402
 from crawler.classify.labels import Label  # noqa: E402
+from crawler.classify.model import TextModel  # noqa: E402
 from crawler.classify.text import StoryText  # noqa: E402
 from crawler.classify.trained import TrainedModel  # noqa: E402
-from crawler.classify.training import fit  # noqa: E402
+from crawler.classify.training import encoder_for, fit  # noqa: E402
 from crawler.sections import Newsletter, load_sections  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -67,6 +72,7 @@ class Point:
     newsdesk: float
     model_only: float
     rules_only: float
+    words_only: float
     share: float
     train_seconds: float
     stories_per_second: float
@@ -106,9 +112,10 @@ def point(data: str, newsletter: Newsletter, train: list[str], labels: list[str]
           truth: list[str]) -> Point:
     base, base_speed = baseline(train, labels, test)
     stories = [StoryText.of(title, "") for title in test]
+    decided = [Label(i, StoryText.of(t, ""), label, None, i) for i, (t, label) in
+               enumerate(zip(train, labels, strict=True))]
     started = time.perf_counter()
-    trained = fit([Label(i, StoryText.of(t, ""), label, None, i) for i, (t, label) in
-                   enumerate(zip(train, labels, strict=True))], newsletter)
+    trained = fit(decided, newsletter)
     train_seconds = time.perf_counter() - started
     started = time.perf_counter()
     ours = [d.section for d in Classifier(newsletter, trained).decide_many(stories)]
@@ -116,9 +123,11 @@ def point(data: str, newsletter: Newsletter, train: list[str], labels: list[str]
     model_only = TrainedModel("model only", trained.section_model, 1.0, None, 0.0)
     alone = [d.section for d in Classifier(newsletter, model_only).decide_many(stories)]
     rules = [d.section for d in Classifier(newsletter).decide_many(stories)]
+    words_model = fit(decided, newsletter, make_model=partial(TextModel, encoder=None))
+    words = [d.section for d in Classifier(newsletter, words_model).decide_many(stories)]
     return Point(data, len(train), len(test), accuracy(truth, base), accuracy(truth, ours),
-                 accuracy(truth, alone), accuracy(truth, rules), trained.section_share, train_seconds,
-                 speed, base_speed)
+                 accuracy(truth, alone), accuracy(truth, rules), accuracy(truth, words), trained.section_share,
+                 train_seconds, speed, base_speed)
 
 
 def thucnews_curve(sizes: tuple[int, ...]) -> list[Point]:
@@ -144,18 +153,19 @@ def tnews_folds(folds: int = 5) -> Point:
                           [titles[i] for i in test], [labels[i] for i in test]))
     mean = lambda name: float(np.mean([getattr(r, name) for r in runs]))  # noqa: E731
     return Point(f"TNEWS {folds}-fold", round(mean("labels")), round(mean("test")), mean("baseline"),
-                 mean("newsdesk"), mean("model_only"), mean("rules_only"), mean("share"), mean("train_seconds"),
+                 mean("newsdesk"), mean("model_only"), mean("rules_only"), mean("words_only"), mean("share"),
+                 mean("train_seconds"),
                  mean("stories_per_second"), mean("baseline_stories_per_second"))
 
 
 HEADER = (f"{'data':<14} {'labels':>7} {'test':>6} {'baseline':>9} {'newsdesk':>9} {'model':>7} {'rules':>7} "
-          f"{'share':>6} {'train s':>8} {'stories/s':>10} {'base/s':>8}")
+          f"{'words':>7} {'share':>6} {'train s':>8} {'stories/s':>10} {'base/s':>8}")
 
 
 def print_point(p: Point) -> None:
     print(f"{p.data:<14} {p.labels:>7,} {p.test:>6,} {p.baseline:>9.4f} {p.newsdesk:>9.4f} {p.model_only:>7.4f} "
-          f"{p.rules_only:>7.4f} {p.share:>6.2f} {p.train_seconds:>8.1f} {p.stories_per_second:>10,.0f} "
-          f"{p.baseline_stories_per_second:>8,.0f}", flush=True)
+          f"{p.rules_only:>7.4f} {p.words_only:>7.4f} {p.share:>6.2f} {p.train_seconds:>8.1f} "
+          f"{p.stories_per_second:>10,.0f} {p.baseline_stories_per_second:>8,.0f}", flush=True)
 
 
 def main() -> None:
@@ -163,6 +173,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="THUCNews at 100 and 1,000 labels only, no TNEWS")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    encoder = encoder_for(load_sections(SECTIONS / "thucnews.yaml"))
+    print(f"encoder: {encoder.identity if encoder else 'none'}")
     print(HEADER)
     if THUCNEWS.exists():
         thucnews_curve(CURVE[:2] if args.quick else CURVE)

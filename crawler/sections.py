@@ -12,7 +12,7 @@ from crawler.errors import ConfigError
 
 # The classifier's settings under `classifier:` in sections.yaml: (name, default, help).
 # Declared once; a test checks that the README documents each one.
-CLASSIFIER_SETTINGS: tuple[tuple[str, float, str], ...] = (
+CLASSIFIER_SETTINGS: tuple[tuple[str, float | str, str], ...] = (
     ("relevance_threshold", 0.25, "Stories whose relevance to the topic is below this are marked filtered "
                                  "(kept, listed by `queue --status filtered`, restorable)."),
     ("low_confidence", 0.5, "A section chosen with less confidence than this is marked low in the queue."),
@@ -20,8 +20,10 @@ CLASSIFIER_SETTINGS: tuple[tuple[str, float, str], ...] = (
                           "(0: only `newsdesk classify train`)."),
     ("rules_weight_labels", 50, "How many labels the learned model needs to weigh as much as the rules "
                                 "(used until there are enough labels to cross-validate the blend)."),
+    ("encoder", "m3e-small", "The pretrained sentence encoder the learned model reads stories with: an installed "
+                             "name, a folder with a BERT model, or none (words alone). Mind its licence (README)."),
 )
-CLASSIFIER_DEFAULTS: dict[str, float] = {name: default for name, default, _ in CLASSIFIER_SETTINGS}
+CLASSIFIER_DEFAULTS: dict[str, float | str] = {name: default for name, default, _ in CLASSIFIER_SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Newsletter:
     closing: dict[str, Any] = field(default_factory=dict)
     frequency: str = "monthly"
     first_issue_year: int | None = None
-    classifier: dict[str, float] = field(default_factory=lambda: dict(CLASSIFIER_DEFAULTS))
+    classifier: dict[str, float | str] = field(default_factory=lambda: dict(CLASSIFIER_DEFAULTS))
 
     def section_names(self) -> list[str]:
         return [s.name for s in self.sections]
@@ -138,7 +140,7 @@ def _topic(raw: Any, name: str) -> Topic:
     )
 
 
-def _classifier(raw: Any, name: str) -> dict[str, float]:
+def _classifier(raw: Any, name: str) -> dict[str, float | str]:
     settings = dict(CLASSIFIER_DEFAULTS)
     if raw is None:
         return settings
@@ -147,6 +149,11 @@ def _classifier(raw: Any, name: str) -> dict[str, float]:
     for key, value in raw.items():
         if key not in CLASSIFIER_DEFAULTS:
             raise ConfigError(f"{name}: classifier: '{key}' is not a setting; known: {', '.join(CLASSIFIER_DEFAULTS)}")
+        if isinstance(CLASSIFIER_DEFAULTS[key], str):
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{name}: classifier: {key}: must be a name or a folder, not {value!r}")
+            settings[key] = value.strip()
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ConfigError(f"{name}: classifier: {key}: must be a number >= 0, not {value!r}")
         if key in ("relevance_threshold", "low_confidence") and value > 1:

@@ -10,9 +10,8 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from crawler.classify.labels import Label
-from crawler.classify.model import TextModel
 from crawler.classify.rules import SectionRules
-from crawler.classify.training import MIN_SECTION_LABELS, choose_share, prior_share, rule_matrix
+from crawler.classify.training import MIN_SECTION_LABELS, choose_share, model_maker, prior_share, rule_matrix
 from crawler.errors import NewsdeskError
 from crawler.sections import Newsletter
 
@@ -77,8 +76,9 @@ def _accuracy(truth: list[str], predicted: list[str]) -> float:
 
 
 def cross_validate(labels: list[Label], newsletter: Newsletter, folds: int = 5, seed: int = 0,
-                   make_model=TextModel) -> Evaluation:
+                   make_model=None) -> Evaluation:
     """Each fold is sectioned by the rules blended with a model fitted on the other folds, as a crawl would be."""
+    make_model = make_model or model_maker(newsletter)
     sectioned = [label for label in labels if label.section is not None]
     if len(sectioned) < max(folds, MIN_SECTION_LABELS) or len({l.section for l in sectioned}) < 2:
         raise NewsdeskError(f"too few editor decisions to evaluate: {len(sectioned)} stories with a section "

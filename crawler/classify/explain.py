@@ -22,6 +22,7 @@ class Explanation:
     history: list[dict] = field(default_factory=list)
     nearest: tuple[str, float] | None = None       # the chosen section's closest example title
     threshold: float = 0.0                          # relevance below which a story is filtered
+    encoder: str | None = None                      # the encoder the learned model reads with
 
     def as_dict(self) -> dict[str, Any]:
         d = self.decision
@@ -36,7 +37,7 @@ class Explanation:
                 "probabilities": {k: round(v, 4) for k, v in d.probabilities.items()},
                 "rules": {s.section: {"points": round(s.points, 2),
                                       "evidence": [e.describe() for e in s.top(6)]} for s in d.rule_scores},
-                "model_terms": d.model_terms,
+                "model_terms": d.model_terms, "model_encoder": self.encoder,
                 "relevance_evidence": [e.describe() for e in d.relevance_detail.evidence],
                 "explanation": d.explanation(),
             },
@@ -63,7 +64,8 @@ class Explanation:
             out.append(f"closest example of {d.section}: {self.nearest[0]} (shares {self.nearest[1]:.0%} of its words)")
         if d.model_version:
             share = f"{d.model_share:.0%}" if d.model_share else "not used for sections"
-            out.append(f"learned model {d.model_version} (its share: {share})"
+            reads = f"; reads words and the encoder {self.encoder.split(':')[0]}" if self.encoder else ""
+            out.append(f"learned model {d.model_version} (its share: {share}{reads})"
                        + (f": {', '.join(d.model_terms)}" if d.model_terms else ""))
         out.append("blended probabilities: " + ", ".join(
             f"{name} {p:.2f}" for name, p in sorted(d.probabilities.items(), key=lambda kv: -kv[1])))
@@ -85,5 +87,6 @@ def explain_candidate(home_path: Path, newsletter: Newsletter, row: dict, histor
     classifier = Classifier(newsletter, load_model(home_path))
     story = StoryText.of(row["title"], row["text"], row.get("summary"), row.get("url"))
     decision = classifier.decide(story)
+    encoder = classifier.trained.manifest.get("encoder") if classifier.trained else None
     return Explanation(row, decision, history, classifier.rules.nearest_example(decision.section, story),
-                       classifier.threshold)
+                       classifier.threshold, encoder)

@@ -1,4 +1,5 @@
-"""The learned model: TF-IDF over jieba words of the title and lead plus the title's character n-grams, linear."""
+"""The learned model: TF-IDF over jieba words of the title and lead plus the title's character n-grams, and
+a pretrained encoder's features of the same text when one is installed; linear."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
+from crawler.classify.encoder import Encoder
 from crawler.classify.text import StoryText, words
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,12 @@ SEPARATOR = "\x1f"   # between the title and the lead in the one string each vec
 
 def packed(story: StoryText) -> str:
     return f"{story.title}{SEPARATOR}{story.lead}"
+
+
+def encoder_text(document: str) -> str:
+    """What the encoder reads: the title, then the lead (it stops at MAX_TOKENS)."""
+    title, _, lead = document.partition(SEPARATOR)
+    return f"{title} {lead}".strip()
 
 
 def word_features(document: str) -> list[str]:
@@ -56,31 +64,68 @@ def softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
 class TextModel:
     """Sections (or relevant / not relevant) learned from editors' decisions.
 
-    Two linear views of the same features vote: a linear SVM (its margins turned into
-    probabilities) and complement naive Bayes (strong when each class has few labels).
-    Both train in a second or two on ten thousand stories.
+    Two linear views vote: a linear SVM over the words, the character n-grams and the encoder's features
+    (its margins turned into probabilities), and complement naive Bayes over the words and n-grams alone
+    (strong when each class has few labels; it needs counts, which the encoder's features are not).
+    Both train in seconds on ten thousand stories; encoding them is what takes time (README, "Measurements").
     """
 
-    def __init__(self, c: float = 0.5, nb_alpha: float = 0.3, nb_share: float = 0.5, sharpness: float = 3.0) -> None:
+    def __init__(self, c: float = 0.5, nb_alpha: float = 0.3, nb_share: float = 0.5, sharpness: float = 3.0,
+                 encoder: Encoder | None = None, encoder_weight: float = 2.0) -> None:
         self.c, self.nb_alpha, self.nb_share, self.sharpness = c, nb_alpha, nb_share, sharpness
         self.words = TfidfVectorizer(analyzer=word_features, sublinear_tf=True)
         self.chars = TfidfVectorizer(analyzer=title_characters, sublinear_tf=True)
         self.svm: LinearSVC | None = None
         self.bayes: ComplementNB | None = None
         self.classes: list[str] = []
+        self.encoder = encoder
+        self.encoder_weight = encoder_weight
+        self.encoder_identity = encoder.identity if encoder is not None else None
+        self.encoder_folder = str(encoder.folder) if encoder is not None else None
 
-    def _matrix(self, documents: list[str], fit: bool = False):
+    def __getstate__(self) -> dict:
+        # The encoder's weights stay in its folder; a loaded model is given the encoder again (attach).
+        return {**self.__dict__, "encoder": None, "_names": None}
+
+    def __setstate__(self, state: dict) -> None:
+        # Models saved before encoders existed have none.
+        self.__dict__.update({"encoder": None, "encoder_weight": 0.0, "encoder_identity": None,
+                              "encoder_folder": None, **state})
+
+    def attach(self, encoder: Encoder | None) -> bool:
+        """Give a loaded model its encoder back; False when it needs one and this is not the same."""
+        if self.encoder_identity is None:
+            return True
+        if encoder is None or encoder.identity != self.encoder_identity:
+            return False
+        self.encoder = encoder
+        return True
+
+    @property
+    def ready(self) -> bool:
+        return self.encoder_identity is None or self.encoder is not None
+
+    def _words_and_chars(self, documents: list[str], fit: bool = False):
         if fit:
             return hstack([self.words.fit_transform(documents), self.chars.fit_transform(documents)]).tocsr()
         return hstack([self.words.transform(documents), self.chars.transform(documents)]).tocsr()
 
+    def _with_encoder(self, counts, documents: list[str]):
+        if self.encoder_identity is None:
+            return counts
+        if self.encoder is None:
+            raise RuntimeError("this model was trained with an encoder: attach() it before predicting")
+        encoded = self.encoder.features([encoder_text(d) for d in documents]) * self.encoder_weight
+        return hstack([counts, csr_matrix(encoded)]).tocsr()
+
     def fit(self, stories: list[StoryText], labels: list[str]) -> "TextModel":
         if len(set(labels)) < 2:
             raise ValueError("a model needs examples of at least two different labels")
-        matrix = self._matrix([packed(s) for s in stories], fit=True)
+        documents = [packed(s) for s in stories]
+        counts = self._words_and_chars(documents, fit=True)
         self._names = None
-        self.svm = LinearSVC(C=self.c).fit(matrix, labels)
-        self.bayes = ComplementNB(alpha=self.nb_alpha).fit(matrix, labels)
+        self.svm = LinearSVC(C=self.c).fit(self._with_encoder(counts, documents), labels)
+        self.bayes = ComplementNB(alpha=self.nb_alpha).fit(counts, labels)
         self.classes = [str(c) for c in self.svm.classes_]
         return self
 
@@ -92,9 +137,10 @@ class TextModel:
 
     def predict_proba(self, stories: list[StoryText]) -> np.ndarray:
         """Rows of probabilities over self.classes."""
-        matrix = self._matrix([packed(s) for s in stories])
-        svm = softmax(self._margins(matrix), self.sharpness)
-        return (1 - self.nb_share) * svm + self.nb_share * self.bayes.predict_proba(matrix)
+        documents = [packed(s) for s in stories]
+        counts = self._words_and_chars(documents)
+        svm = softmax(self._margins(self._with_encoder(counts, documents)), self.sharpness)
+        return (1 - self.nb_share) * svm + self.nb_share * self.bayes.predict_proba(counts)
 
     def _feature_names(self) -> np.ndarray:
         if getattr(self, "_names", None) is None:
@@ -106,7 +152,7 @@ class TextModel:
         """The features of this story that pushed the SVM most towards label."""
         if label not in self.classes:
             return []
-        row = self._matrix([packed(story)]).tocoo()
+        row = self._words_and_chars([packed(story)]).tocoo()   # words only: encoder features are not terms
         names = self._feature_names()
         coefficients = self.svm.coef_
         if coefficients.shape[0] == 1:

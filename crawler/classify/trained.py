@@ -11,7 +11,9 @@ from typing import Any
 
 import joblib
 
+from crawler.classify.encoder import encoders_folder, load_encoder
 from crawler.classify.model import Term, TextModel
+from crawler.errors import NewsdeskError
 from crawler.classify.text import StoryText
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,13 @@ class TrainedModel:
         if self.section_model is not None and not set(self.section_model.classes) <= section_names:
             logger.warning("model %s knows sections no longer in sections.yaml; using the rules alone until "
                            "`newsdesk classify train`", self.version)
+            return False
+        missing = [m.encoder_identity for m in (self.section_model, self.relevance_model)
+                   if m is not None and not attach_encoder(m)]
+        if missing:
+            logger.warning("model %s was trained with the encoder %s, which is not installed here; using the rules "
+                           "alone until `newsdesk classify encoder install` or `newsdesk classify train`",
+                           self.version, missing[0].split(":")[0])
             return False
         return True
 
@@ -64,6 +73,20 @@ class TrainedModel:
             return None
         row = self.relevance_model.predict_proba([story])[0]
         return float(row[self.relevance_model.classes.index(RELEVANT)])
+
+
+def attach_encoder(model: TextModel) -> bool:
+    """Give a loaded model the encoder it was trained with: where it was then, else the installed one of that name."""
+    if model.ready:
+        return True
+    name = model.encoder_identity.split(":")[0]
+    for folder in dict.fromkeys(filter(None, (model.encoder_folder, str(encoders_folder() / name)))):
+        try:
+            if model.attach(load_encoder(folder)):
+                return True
+        except NewsdeskError:
+            continue
+    return False
 
 
 def models_folder(home_path: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from functools import partial
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import KFold
 
+from crawler.classify.encoder import DEFAULT_ENCODER, Encoder, EncoderMissing, load_encoder
 from crawler.classify.labels import Label, labels_from
 from crawler.classify.model import TextModel
 from crawler.classify.rules import SectionRules
@@ -32,6 +34,25 @@ def prior_share(labels: int, rules_weight_labels: float) -> float:
     if rules_weight_labels <= 0:
         return 1.0
     return labels / (labels + rules_weight_labels)
+
+
+def encoder_for(newsletter: Newsletter) -> Encoder | None:
+    """The encoder sections.yaml asks for. The default one may be absent (words alone, with a warning);
+    one the operator named must be there."""
+    setting = str(newsletter.classifier["encoder"])
+    try:
+        return load_encoder(setting)
+    except EncoderMissing:
+        if setting != DEFAULT_ENCODER:
+            raise
+        logger.warning("the encoder %s is not installed: learning from words alone, which is less accurate; "
+                       "`newsdesk classify encoder install` adds it", setting)
+        return None
+
+
+def model_maker(newsletter: Newsletter):
+    """A function making an unfitted TextModel that reads with the newsletter's encoder."""
+    return partial(TextModel, encoder=encoder_for(newsletter))
 
 
 def rule_matrix(rules: SectionRules, stories: list[StoryText], classes: list[str]) -> np.ndarray:
@@ -79,8 +100,9 @@ class Training:
     relevance_labels: int
 
 
-def fit(labels: list[Label], newsletter: Newsletter, *, make_model=TextModel) -> TrainedModel:
+def fit(labels: list[Label], newsletter: Newsletter, *, make_model=None) -> TrainedModel:
     """A TrainedModel from labels; NewsdeskError when there are too few to learn anything."""
+    make_model = make_model or model_maker(newsletter)
     weight = float(newsletter.classifier["rules_weight_labels"])
     sectioned = [label for label in labels if label.section is not None]
     sections = [label.section for label in sectioned]
@@ -114,6 +136,7 @@ def fit(labels: list[Label], newsletter: Newsletter, *, make_model=TextModel) ->
         "cross_validated_accuracy_by_share": {str(k): round(v, 4) for k, v in cv.items()},
         "last_log_id": max((label.log_id for label in labels), default=0),
         "sections": newsletter.section_names(),
+        "encoder": next((m.encoder_identity for m in (section_model, relevance_model) if m is not None), None),
     }
     return TrainedModel("unsaved", section_model, section_share, relevance_model, relevance_share, manifest)
 
