@@ -38,6 +38,7 @@ def test_thucnews_learning_beats_the_rules_and_the_rules_beat_chance():
     labels = [Label(i, StoryText.of(title, ""), label, None, i) for i, (title, label) in enumerate(train[:1000])]
     trained = fit(labels, newsletter)
     learned = score(Classifier(newsletter, trained))
-    assert rules > 0.35, "ten classes: chance is 0.10"
-    assert learned > 0.72 and learned > rules + 0.15
+    # With the encoder (make installs it) the untrained rules read meaning as well as keywords.
+    assert rules > 0.6, "ten classes: chance is 0.10; keywords alone reach 0.5"
+    assert learned > 0.8 and learned > rules + 0.1
     assert 0 < trained.section_share < 1, "with 1,000 labels the blend keeps something of the rules"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from crawler.classify.encoder import configured_encoder
 from crawler.classify.relevance import Relevance, rule_relevance
 from crawler.classify.rules import SectionRules, SectionScore
 from crawler.classify.text import StoryText
@@ -54,7 +55,7 @@ class Classifier:
 
     def __init__(self, newsletter: Newsletter, trained: TrainedModel | None = None) -> None:
         self.newsletter = newsletter
-        self.rules = SectionRules(newsletter)
+        self.rules = SectionRules(newsletter, configured_encoder(str(newsletter.classifier["encoder"])))
         names = set(newsletter.section_names())
         # A model trained before a section was renamed or removed still knows the others.
         self.trained = trained if trained is not None and trained.usable_for(names) else None
@@ -66,7 +67,9 @@ class Classifier:
         return self.decide(StoryText.of(title, text, summary, url))
 
     def decide_many(self, stories: list[StoryText]) -> list[Decision]:
-        """decide() for many stories, the model run once over all of them (much faster)."""
+        """decide() for many stories, the model and the encoder run once over all of them (much faster)."""
+        if self.rules.encoder is not None:
+            self.rules.encoder.features([story.encoder_text() for story in stories])   # one batch, then cached
         if self.trained is None or not stories:
             return [self.decide(story) for story in stories]
         learned = self.trained.section_probabilities_many(stories)

@@ -11,7 +11,8 @@ from sklearn.model_selection import KFold
 
 from crawler.classify.labels import Label
 from crawler.classify.rules import SectionRules
-from crawler.classify.training import MIN_SECTION_LABELS, choose_share, model_maker, prior_share, rule_matrix
+from crawler.classify.training import (MIN_SECTION_LABELS, choose_share, encoder_for, model_maker, prior_share,
+                                       rule_matrix)
 from crawler.errors import NewsdeskError
 from crawler.sections import Newsletter
 
@@ -86,7 +87,7 @@ def cross_validate(labels: list[Label], newsletter: Newsletter, folds: int = 5, 
     stories = [label.story for label in sectioned]
     truth = [label.section for label in sectioned]
     names = newsletter.section_names()
-    rules = SectionRules(newsletter)
+    rules = SectionRules(newsletter, encoder_for(newsletter))
     rule_probs = rule_matrix(rules, stories, names)
     predicted = [""] * len(stories)
     shares = []

@@ -25,9 +25,9 @@ def packed(story: StoryText) -> str:
 
 
 def encoder_text(document: str) -> str:
-    """What the encoder reads: the title, then the lead (it stops at MAX_TOKENS)."""
+    """StoryText.encoder_text of a packed document (the same string, so the encoder's cache serves both)."""
     title, _, lead = document.partition(SEPARATOR)
-    return f"{title} {lead}".strip()
+    return StoryText(title, lead, "").encoder_text()
 
 
 def word_features(document: str) -> list[str]:

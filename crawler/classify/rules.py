@@ -8,6 +8,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from crawler.classify.encoder import Encoder
 from crawler.classify.text import StoryText, content_words, is_latin, whole_word
 from crawler.sections import Newsletter, Section
 
@@ -21,6 +24,7 @@ MAX_REPEATS = {TITLE: 1, LEAD: 2, BODY: 3}
 MAX_POINTS = {"lead": 6.0, "body": 1.5}
 PATTERN_PLACES = (("title", 1.0), ("lead", 0.6))   # a pattern is specific enough to count more in the lead
 SIMILARITY_WEIGHT = 6.0    # cosine similarity (0-1) to the description and examples, in keyword points
+MEANING_WEIGHT = 30.0      # the encoder's cosine similarity to a section's own words, in keyword points
 URL_HINT_WEIGHT = 3.0
 DEFAULT_BIAS = 0.6         # what tips a story with no evidence at all into the default section
 TEMPERATURE = 3.0          # turns points into probabilities: 6 points ahead is about 88% sure
@@ -35,6 +39,8 @@ class Evidence:
     points: float
 
     def describe(self) -> str:
+        if self.where == "meaning":
+            return f"close in meaning to the section's words, as {self.term} reads it ({self.points:+.1f})"
         return f"'{self.term}' in the {self.where} ({self.points:+.1f})"
 
 
@@ -62,8 +68,9 @@ def softmax(points: list[float], temperature: float = TEMPERATURE) -> list[float
 class SectionRules:
     """Scores a story against every section of a newsletter using only what sections.yaml says."""
 
-    def __init__(self, newsletter: Newsletter) -> None:
+    def __init__(self, newsletter: Newsletter, encoder: Encoder | None = None) -> None:
         self.newsletter = newsletter
+        self.encoder = encoder
         self.sections = newsletter.sections
         # Only a section the operator marked `default: true` gets the tip; otherwise no section is favoured.
         self.default = next((s.name for s in self.sections if s.default), None)
@@ -72,6 +79,16 @@ class SectionRules:
         self.keyword_lists = {s.name: [(term, weight, whole_word(term) if is_latin(term) else None)
                                        for term, weight in s.keywords.items()] for s in self.sections}
         self.profiles, self.idf = self._profiles()
+        self.meanings = self._meanings() if encoder is not None else None
+
+    def _meanings(self):
+        """Each section's description, keywords and examples as the encoder reads them: one unit vector."""
+        rows = []
+        for section in self.sections:
+            texts = [t for t in (section.description, *section.keywords, *section.examples) if t.strip()] or [section.name]
+            mean = self.encoder.features(texts).mean(axis=0)
+            rows.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+        return np.stack(rows)
 
     def _profiles(self) -> tuple[dict[str, Counter], dict[str, float]]:
         """A bag of words per section from its name, description and examples, weighted by rarity across sections."""
@@ -97,7 +114,17 @@ class SectionRules:
             if section.name == self.default:
                 score.add(Evidence("default section", "rules", DEFAULT_BIAS))
             scores.append(score)
+        if self.meanings is not None:
+            self._meaning(story, scores)
         return scores
+
+    def _meaning(self, story: StoryText, scores: list[SectionScore]) -> None:
+        """Points for closeness in meaning, as the encoder reads the title and lead: relative to the mean
+        over sections, so only what sets a section apart counts."""
+        similarity = self.meanings @ self.encoder.features([story.encoder_text()])[0]
+        for score, value in zip(scores, similarity - similarity.mean(), strict=True):
+            if value > 0:
+                score.add(Evidence(self.encoder.name, "meaning", MEANING_WEIGHT * float(value)))
 
     def probabilities(self, scores: list[SectionScore]) -> dict[str, float]:
         return dict(zip((s.section for s in scores), softmax([s.points for s in scores]), strict=True))

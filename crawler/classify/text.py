@@ -88,6 +88,10 @@ class StoryText:
             lead = f"{summary.strip()} {lead}"
         return cls(title=title, lead=lead, body=rest, url_path=urlsplit(url).path.lower() if url else "")
 
+    def encoder_text(self) -> str:
+        """What the encoder reads: the title, then the lead (it stops at its token limit)."""
+        return f"{self.title} {self.lead}".strip()
+
     def model_text(self) -> str:
         """One string for the learned model: the title twice (it says most), then the lead."""
         return f"{self.title} {self.title} {self.lead}".strip()

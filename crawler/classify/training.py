@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from functools import partial
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import KFold
 
-from crawler.classify.encoder import DEFAULT_ENCODER, Encoder, EncoderMissing, load_encoder
+from crawler.classify.encoder import Encoder, configured_encoder
 from crawler.classify.labels import Label, labels_from
 from crawler.classify.model import TextModel
 from crawler.classify.rules import SectionRules
@@ -37,17 +37,7 @@ def prior_share(labels: int, rules_weight_labels: float) -> float:
 
 
 def encoder_for(newsletter: Newsletter) -> Encoder | None:
-    """The encoder sections.yaml asks for. The default one may be absent (words alone, with a warning);
-    one the operator named must be there."""
-    setting = str(newsletter.classifier["encoder"])
-    try:
-        return load_encoder(setting)
-    except EncoderMissing:
-        if setting != DEFAULT_ENCODER:
-            raise
-        logger.warning("the encoder %s is not installed: learning from words alone, which is less accurate; "
-                       "`newsdesk classify encoder install` adds it", setting)
-        return None
+    return configured_encoder(str(newsletter.classifier["encoder"]))
 
 
 def model_maker(newsletter: Newsletter):
@@ -109,7 +99,7 @@ def fit(labels: list[Label], newsletter: Newsletter, *, make_model=None) -> Trai
     section_model, section_share, cv = None, 0.0, {}
     if len(sectioned) >= MIN_SECTION_LABELS and len(set(sections)) >= 2:
         stories = [label.story for label in sectioned]
-        rules = SectionRules(newsletter)
+        rules = SectionRules(newsletter, encoder_for(newsletter))
         section_share, cv = choose_share(stories, sections, rules, prior_share(len(sectioned), weight),
                                          make_model=make_model)
         section_model = make_model().fit(stories, sections)
