@@ -40,8 +40,9 @@ def train(apply_now: bool) -> None:
         manifest = training.model.manifest
         click.echo(f"trained {training.model.version} ({training.path}): {training.section_labels} stories with a "
                    f"section, {training.relevance_labels} kept or rejected")
+        reads = f"words and the encoder {manifest['encoder'].split(':')[0]}" if manifest["encoder"] else "words alone"
         click.echo(f"model share in the blend with the rules: sections {manifest['section_share']:.2f}, "
-                   f"relevance {manifest['relevance_share']:.2f}; the next crawl uses it")
+                   f"relevance {manifest['relevance_share']:.2f}; it reads {reads}; the next crawl uses it")
         if apply_now:
             changed, total = resection(home.path, newsletter, store)
             click.echo(f"re-sectioned {total} untouched stories: {changed} changed section or status")

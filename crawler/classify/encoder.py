@@ -107,7 +107,8 @@ class Encoder:
         self.folder = folder
         self.name = folder.name
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        if config.get("model_type", "bert") not in ("bert", "roberta") or config.get("hidden_act", "gelu") != "gelu":
+        # BERT only: RoBERTa-type models number positions differently (Chinese "RoBERTa"s are BERT-type).
+        if config.get("model_type", "bert") != "bert" or config.get("hidden_act", "gelu") != "gelu":
             raise NewsdeskError(f"encoder {folder}: only BERT models with gelu are supported, "
                                 f"not {config.get('model_type')}/{config.get('hidden_act')}")
         self.heads = int(config["num_attention_heads"])
@@ -187,6 +188,11 @@ class Encoder:
                 pooled.append(mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-9))
             rows[chunk] = np.concatenate(pooled, axis=1) / np.sqrt(len(pooled))
         return rows
+
+    def forget(self) -> None:
+        """Empty the cache (benchmarks time encoding this way)."""
+        with self._lock:
+            self._cache.clear()
 
     def features(self, texts: list[str]) -> np.ndarray:
         """(len(texts), dimensions) rows of unit length; texts seen lately come from the cache.

@@ -81,11 +81,12 @@ class SectionRules:
         self.profiles, self.idf = self._profiles()
         self.meanings = self._meanings() if encoder is not None else None
 
-    def _meanings(self):
+    def _meanings(self) -> np.ndarray:
         """Each section's description, keywords and examples as the encoder reads them: one unit vector."""
         rows = []
         for section in self.sections:
-            texts = [t for t in (section.description, *section.keywords, *section.examples) if t.strip()] or [section.name]
+            texts = [t for t in (section.description, *section.keywords, *section.examples) if t.strip()]
+            texts = texts or [section.name]
             mean = self.encoder.features(texts).mean(axis=0)
             rows.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
         return np.stack(rows)

@@ -13,8 +13,8 @@ import joblib
 
 from crawler.classify.encoder import encoders_folder, load_encoder
 from crawler.classify.model import Term, TextModel
-from crawler.errors import NewsdeskError
 from crawler.classify.text import StoryText
+from crawler.errors import NewsdeskError
 
 logger = logging.getLogger(__name__)
 
