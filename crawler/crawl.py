@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from crawler.canonical import site_of
+from crawler.classify.encoder import configured_encoder
 from crawler.config import Source
 from crawler.errors import NewsdeskError
 from crawler.home import Home
@@ -59,7 +60,8 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
     Scrapy's own log stays quiet unless asked for (-v): every failure is in the run records and the summary.
     """
     config = home.sources()
-    home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
+    newsletter = home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
+    configured_encoder(str(newsletter.classifier["encoder"]))  # so does a named encoder that is not installed
     settings = scrapy_settings(config.settings)
     settings["LOG_LEVEL"] = log_level
     if max_items is not None:

@@ -130,3 +130,16 @@ def test_a_broken_sections_yaml_stops_a_crawl_before_anything_is_fetched(home, s
     assert result.returncode == 1
     assert result.stderr == "error: sections.yaml: section #1: name: missing\n"
     assert server.requests == []
+
+
+def test_a_named_encoder_that_is_not_installed_stops_a_crawl_before_anything_is_fetched(home, server):
+    from conftest import cli
+
+    run(home, "sources", "add", "wire", server.url + "/rss.xml", "--kind", "feed")
+    sections = home / "sections.yaml"
+    sections.write_text(sections.read_text(encoding="utf-8").replace(
+        "  encoder: m3e-small", f"  encoder: {home / 'my-encoder'}"), encoding="utf-8")
+    result = cli("--home", str(home), "crawl")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: encoder {home / 'my-encoder'}: not installed")
+    assert server.requests == []

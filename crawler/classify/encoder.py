@@ -221,7 +221,7 @@ def sha256_of(path: Path) -> str:
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()
 
 
 _loaded: dict[Path, Encoder] = {}
