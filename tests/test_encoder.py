@@ -107,6 +107,24 @@ def test_a_pytorch_state_dict_is_read_without_torch(tmp_path, monkeypatch):
     assert weights["column"].tolist() == [1, 4] and weights["tail"].tolist() == [4, 5]
 
 
+def test_a_tensor_reaching_past_its_storage_is_refused_not_read(tmp_path):
+    from crawler.classify.weights import _rebuild_tensor
+
+    storage = np.arange(6, dtype=np.float32)
+    assert _rebuild_tensor(storage, 3, (3,), (1,)).tolist() == [3, 4, 5]
+    with pytest.raises(WeightsError, match="reaches past its storage of 6 elements"):
+        _rebuild_tensor(storage, 4, (3,), (1,))
+    with pytest.raises(WeightsError, match="reaches past"):
+        _rebuild_tensor(storage, 0, (2, 3), (4, 1))
+    with pytest.raises(WeightsError, match="malformed"):
+        _rebuild_tensor(storage, 0, (2,), (-1,))
+    header = json.dumps({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 8]}}).encode()
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(struct.pack("<Q", len(header)) + header + bytes(8))
+    with pytest.raises(WeightsError, match="model.safetensors: a malformed tensor entry"):
+        read_weights(path)
+
+
 def test_a_weights_file_that_would_run_code_is_refused(tmp_path):
     marker = tmp_path / "ran"
 

@@ -44,6 +44,13 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     except ValueError as exc:
         raise WeightsError(f"{path}: the safetensors header is not JSON ({exc})") from None
     start = 8 + header_length
+    try:
+        return _safetensors(data, start, header)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise WeightsError(f"{path}: a malformed tensor entry in the header ({exc})") from None
+
+
+def _safetensors(data: bytes, start: int, header: dict) -> dict[str, np.ndarray]:
     tensors = {}
     for name, spec in header.items():
         if name == "__metadata__":
@@ -54,7 +61,7 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
         if spec["dtype"] == "BF16":          # bfloat16: the high half of a float32
             array = (np.frombuffer(raw, np.uint16).astype(np.uint32) << 16).view(np.float32)
         elif dtype is None:
-            raise WeightsError(f"{path}: tensor {name} has type {spec['dtype']}, which is not supported")
+            raise ValueError(f"tensor {name} has type {spec['dtype']}, which is not supported")
         else:
             array = np.frombuffer(raw, dtype)
         tensors[name] = array.reshape(spec["shape"]).astype(np.float32 if array.dtype.kind == "f" else array.dtype)
@@ -69,6 +76,13 @@ class _Storage:
 
 
 def _rebuild_tensor(storage: np.ndarray, offset: int, size, stride, *_ignored) -> np.ndarray:
+    size, stride = tuple(int(n) for n in size), tuple(int(n) for n in stride)
+    if offset < 0 or len(size) != len(stride) or any(n < 0 for n in size + stride):
+        raise WeightsError(f"a tensor with offset {offset}, size {size} and stride {stride} is malformed")
+    # A view may only reach elements the storage has: as_strided itself would read past its end.
+    last = offset + sum((n - 1) * step for n, step in zip(size, stride, strict=True)) if all(size) else offset - 1
+    if last >= len(storage):
+        raise WeightsError(f"a tensor of size {size} reaches past its storage of {len(storage)} elements")
     if not size:
         return storage[offset:offset + 1].reshape(()).copy()
     itemsize = storage.dtype.itemsize
@@ -89,17 +103,22 @@ class _StateDictUnpickler(pickle.Unpickler):
             return self.ALLOWED[(module, name)]
         if module == "torch" and name in TORCH_STORAGES:
             return _Storage(name)
-        raise WeightsError(f"{self.path}: the pickle asks for {module}.{name}, which a state dict never needs; "
-                           "refusing to load it")
+        raise WeightsError(f"the pickle asks for {module}.{name}, which a state dict never needs; refusing to load it")
+
+    def load(self):
+        try:
+            return super().load()
+        except WeightsError as exc:
+            raise WeightsError(f"{self.path}: {exc}") from None
 
     def persistent_load(self, pid):
         kind, storage, key, _location, _count = pid
         if kind != "storage" or not isinstance(storage, _Storage):
-            raise WeightsError(f"{self.path}: unexpected storage reference {pid!r}")
+            raise WeightsError(f"unexpected storage reference {pid!r}")
         try:
             return np.frombuffer(self.archive.read(f"{self.prefix}/data/{key}"), storage.dtype)
         except KeyError:
-            raise WeightsError(f"{self.path}: storage {key} is missing; the file is incomplete") from None
+            raise WeightsError(f"storage {key} is missing; the file is incomplete") from None
 
 
 def read_torch_zip(path: Path) -> dict[str, np.ndarray]:
