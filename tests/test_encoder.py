@@ -32,8 +32,14 @@ from crawler.sections import load_sections, parse_sections
 from test_classify import cold, decided_home, newsletter  # noqa: F401  (fixtures)
 
 INSTALLED = encoders_folder() / DEFAULT_ENCODER
-needs_m3e = pytest.mark.skipif(not is_installed(INSTALLED), reason=(
-    f"m3e-small is not installed in {INSTALLED}: `make test` installs it (`newsdesk classify encoder install`)"))
+
+
+@pytest.fixture
+def needs_m3e():
+    """The default encoder is part of the product (`make test` installs it): its absence is a failure."""
+    if not is_installed(INSTALLED):
+        pytest.fail(f"m3e-small is not installed in {INSTALLED}: run `make test` "
+                    "(or `newsdesk classify encoder install`)")
 
 
 def run(args: list[str]):
@@ -143,7 +149,7 @@ def test_a_weights_file_that_would_run_code_is_refused(tmp_path):
 # -- the encoder itself ------------------------------------------------------------------------------
 
 
-@needs_m3e
+@pytest.mark.usefixtures("needs_m3e")
 def test_numpy_bert_matches_the_reference_implementation():
     """The reference: HF transformers' BertModel on the same weights, last layer mean-pooled, unit length."""
     encoder = load_encoder(DEFAULT_ENCODER)
@@ -155,7 +161,7 @@ def test_numpy_bert_matches_the_reference_implementation():
     assert np.allclose(last[1, :6], [-0.0337, -0.0344, 0.0303, -0.0242, -0.0381, -0.0299], atol=2e-3)
 
 
-@needs_m3e
+@pytest.mark.usefixtures("needs_m3e")
 def test_the_encoder_knows_related_words_no_editor_has_labelled():
     chips, semiconductors, football = load_encoder(DEFAULT_ENCODER).features(
         ["国产芯片企业发布新一代处理器", "半导体公司推出高性能计算产品", "国足客场战平对手 晋级形势严峻"])
@@ -202,7 +208,7 @@ def test_encoder_command_reports_what_is_configured(home, tmp_path, monkeypatch)
     assert "newsdesk classify encoder install" in result.output
 
 
-@needs_m3e
+@pytest.mark.usefixtures("needs_m3e")
 def test_encoder_command_names_the_licence(home):
     result = run(["--home", str(home), "classify", "encoder"])
     assert result.exit_code == 0, result.output
@@ -276,7 +282,7 @@ def test_train_with_a_named_encoder_that_is_missing_fails_in_one_line(decided_ho
     assert "no-such-encoder: not installed" in result.output
 
 
-@needs_m3e
+@pytest.mark.usefixtures("needs_m3e")
 def test_train_reads_with_the_installed_encoder_and_the_crawl_uses_it(decided_home):
     result = run(["--home", str(decided_home), "classify", "train"])
     assert result.exit_code == 0 and "it reads words and the encoder m3e-small" in result.output, result.output
@@ -287,7 +293,7 @@ def test_train_reads_with_the_installed_encoder_and_the_crawl_uses_it(decided_ho
     assert classifier.classify("研究团队研制出新型存算一体芯片", "").section == "科技前沿"
 
 
-@needs_m3e
+@pytest.mark.usefixtures("needs_m3e")
 def test_untrained_a_story_with_none_of_the_sections_words_is_placed_by_its_meaning(newsletter):
     """引力波 is in no keyword list; read by the encoder it is close to 科技前沿's own words."""
     story = "引力波探测再获新发现"
