@@ -47,11 +47,12 @@ from sklearn.model_selection import KFold  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 from crawler.classify.classifier import Classifier  # noqa: E402
+from crawler.classify.encoder import encoder_for  # noqa: E402
 from crawler.classify.labels import Label  # noqa: E402
 from crawler.classify.model import TextModel  # noqa: E402
 from crawler.classify.text import StoryText  # noqa: E402
 from crawler.classify.trained import TrainedModel  # noqa: E402
-from crawler.classify.training import encoder_for, fit  # noqa: E402
+from crawler.classify.training import fit  # noqa: E402
 from crawler.sections import Newsletter, load_sections  # noqa: E402
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from crawler.canonical import site_of
-from crawler.classify.encoder import configured_encoder
+from crawler.classify.encoder import encoder_for
 from crawler.config import Source
 from crawler.errors import NewsdeskError
 from crawler.home import Home
@@ -61,7 +61,7 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
     """
     config = home.sources()
     newsletter = home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
-    configured_encoder(str(newsletter.classifier["encoder"]))  # so does a named encoder that is not installed
+    encoder_for(newsletter)  # so does a named encoder that is not installed
     settings = scrapy_settings(config.settings)
     settings["LOG_LEVEL"] = log_level
     if max_items is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from crawler.classify.encoder import configured_encoder
+from crawler.classify.encoder import encoder_for
 from crawler.classify.relevance import Relevance, rule_relevance
 from crawler.classify.rules import SectionRules, SectionScore
 from crawler.classify.text import StoryText
@@ -55,7 +55,7 @@ class Classifier:
 
     def __init__(self, newsletter: Newsletter, trained: TrainedModel | None = None) -> None:
         self.newsletter = newsletter
-        self.rules = SectionRules(newsletter, configured_encoder(str(newsletter.classifier["encoder"])))
+        self.rules = SectionRules(newsletter, encoder_for(newsletter))
         names = set(newsletter.section_names())
         # A model trained before a section was renamed or removed still knows the others.
         self.trained = trained if trained is not None and trained.usable_for(names) else None

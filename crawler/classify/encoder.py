@@ -26,6 +26,7 @@ import numpy as np
 
 from crawler.classify.weights import WeightsError, read_weights
 from crawler.errors import NewsdeskError
+from crawler.sections import Newsletter
 
 logger = logging.getLogger(__name__)
 
@@ -231,9 +232,10 @@ _loaded_lock = threading.Lock()
 _warned: set[str] = set()
 
 
-def configured_encoder(setting: str) -> Encoder | None:
+def encoder_for(newsletter: Newsletter) -> Encoder | None:
     """The encoder sections.yaml asks for. The default one may be absent (words alone, with one warning per
     process); one the operator named must be there (EncoderMissing)."""
+    setting = str(newsletter.classifier["encoder"])
     try:
         return load_encoder(setting)
     except EncoderMissing:

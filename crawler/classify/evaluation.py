@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.model_selection import KFold
 
+from crawler.classify.encoder import encoder_for
 from crawler.classify.labels import Label
 from crawler.classify.rules import SectionRules
-from crawler.classify.training import (MIN_SECTION_LABELS, choose_share, encoder_for, model_maker, prior_share,
-                                       rule_matrix)
+from crawler.classify.training import MIN_SECTION_LABELS, choose_share, model_maker, prior_share, rule_matrix
 from crawler.errors import NewsdeskError
 from crawler.sections import Newsletter
 

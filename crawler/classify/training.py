@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import KFold
 
-from crawler.classify.encoder import Encoder, configured_encoder
+from crawler.classify.encoder import encoder_for
 from crawler.classify.labels import Label, labels_from
 from crawler.classify.model import TextModel
 from crawler.classify.rules import SectionRules
@@ -34,10 +34,6 @@ def prior_share(labels: int, rules_weight_labels: float) -> float:
     if rules_weight_labels <= 0:
         return 1.0
     return labels / (labels + rules_weight_labels)
-
-
-def encoder_for(newsletter: Newsletter) -> Encoder | None:
-    return configured_encoder(str(newsletter.classifier["encoder"]))
 
 
 def model_maker(newsletter: Newsletter):
