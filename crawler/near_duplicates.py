@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from crawler.text_fingerprints import TextFingerprint, fingerprint
-from db.connection import utc_now
+from db.clock import utc_now
 from db.fingerprint_index import Fingerprints, story_day
 
 logger = logging.getLogger(__name__)

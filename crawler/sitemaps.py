@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from lxml import etree
+
+from db import clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -67,7 +68,7 @@ def parse_sitemap(body: bytes, url: str, *, max_age_days: float, max_bytes: int,
     if root is None:
         raise SitemapError("not readable XML; check the URL")
     tag = etree.QName(root).localname.lower()
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=max_age_days)
+    cutoff = (now or clock.now()) - timedelta(days=max_age_days)
     if tag == "sitemapindex":
         children = []
         for node in _children(root, "sitemap"):

@@ -6,7 +6,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import StoreError
@@ -15,11 +14,6 @@ logger = logging.getLogger(__name__)
 
 # The crawler, the CLI and the web UI share one file; a writer waits this long for another.
 BUSY_TIMEOUT_SECONDS = 10.0
-
-
-def utc_now() -> str:
-    """The current time as UTC ISO 8601 with its offset, to the second."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def open_connection(path: str | os.PathLike, *, readonly: bool = False) -> sqlite3.Connection:

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from . import clock
+
 logger = logging.getLogger(__name__)
 
 EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
@@ -29,7 +31,7 @@ class Fingerprints:
 def story_day(published_at: str | None, first_seen_at: str | None = None) -> int:
     """Days since 1970-01-01 (UTC) of the article's own date; the day it was first seen when it has no
     readable date or a date later than that (a page cannot be published after we fetched it)."""
-    seen = _instant(first_seen_at) or datetime.now(UTC)
+    seen = _instant(first_seen_at) or clock.now()
     published = _instant(published_at)
     when = published if published is not None and published <= seen else seen
     return when.astimezone(UTC).date().toordinal() - EPOCH_ORDINAL

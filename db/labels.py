@@ -3,7 +3,7 @@
 import logging
 import sqlite3
 
-from .connection import utc_now
+from .clock import utc_now
 from .errors import NotFound
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import fingerprint_index, labels, story_edits
+from .clock import utc_now
 from .clusters import clusters_cte, outlet_names
-from .connection import open_connection, utc_now, write_transaction
+from .connection import open_connection, write_transaction
 from .errors import NotFound, StoreError
 from .fingerprint_index import Fingerprints
 from .labels import CLASSIFICATION_FIELDS

@@ -7,7 +7,7 @@ what an editor split or merged stays that way; story_edits keeps who did what, a
 import logging
 import sqlite3
 
-from .connection import utc_now
+from .clock import utc_now
 from .errors import NotFound, StoreError
 
 logger = logging.getLogger(__name__)

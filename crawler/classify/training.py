@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from crawler.classify.text import StoryText
 from crawler.classify.trained import NOT_RELEVANT, RELEVANT, TrainedModel, latest_manifest, save_model
 from crawler.errors import NewsdeskError
 from crawler.sections import Newsletter
+from db import clock
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def fit(labels: list[Label], newsletter: Newsletter, *, make_model=None) -> Trai
             f"{verdicts[False]} rejected (need {MIN_PER_RELEVANCE} of each); approve, move or reject more stories"
         )
     manifest = {
-        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "trained_at": clock.utc_now(),
         "labels": len(labels),
         "section_labels": dict(sorted(Counter(sections).items())),
         "relevance_labels": {"kept": verdicts[True], "rejected": verdicts[False]},

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from db import clock
+
 logger = logging.getLogger(__name__)
 
 # China has had no daylight saving since 1991: a fixed offset needs no tz database.
@@ -79,7 +81,7 @@ class ArticlePage:
 
 def china_today() -> dt.date:
     """Today's date in Asia/Shanghai, whatever the machine's zone."""
-    return dt.datetime.now(CHINA).date()
+    return clock.today(CHINA)
 
 
 def _load(name: str) -> Any:

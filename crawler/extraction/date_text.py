@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from db import clock
+
 _TIME = (
     r"(?:\s*(?:T|,|\s|&nbsp;|-)?\s*(?P<ampm1>上午|下午|早上|晚上|凌晨|中午)?\s*"
     r"(?P<hour>\d{1,2})\s*(?:[:：]|时|点)\s*(?P<minute>[0-5]\d)"
@@ -67,7 +69,7 @@ def _build(match: re.Match, year: int, month: int, day: int) -> FoundDate | None
         day_value = date(year, month, day)
     except ValueError:
         return None
-    if day_value > date.today() + timedelta(days=2):
+    if day_value > clock.today() + timedelta(days=2):
         return None
     hour = match["hour"]
     if hour is None:
@@ -122,7 +124,7 @@ def month_in_text(text: str) -> FoundDate | None:
         standalone = len(re.sub(r"\s", "", text)) <= 12
         if match["issue"] or standalone:
             year, month = int(match["year"]), int(match["month"])
-            if 1 <= month <= 12 and date(year, month, 1) <= date.today():
+            if 1 <= month <= 12 and date(year, month, 1) <= clock.today():
                 return FoundDate(datetime(year, month, 1), False, "month", "text")
     return None
 
@@ -139,6 +141,6 @@ def url_date(url: str | None) -> FoundDate | None:
             day_value = date(int(year), int(month), int(day))
         except ValueError:
             continue
-        if day_value <= date.today():
+        if day_value <= clock.today():
             return FoundDate(datetime(day_value.year, day_value.month, day_value.day), False, "day", "url")
     return None

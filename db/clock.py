@@ -1,0 +1,37 @@
+"""Now, for every part of Newsdesk: the wall clock, or the instant NEWSDESK_NOW names.
+
+One clock, so that tests, demos and replays can fix "now" for a whole process and its children
+(the test suite sets it; a test runs the date-dependent tests a year ahead to prove nothing reads
+the wall clock behind its back). It lives in db/ because db/ is the package everything may import.
+"""
+
+import os
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from .errors import StoreError
+
+NOW_VARIABLE = "NEWSDESK_NOW"
+
+
+def now() -> datetime:
+    """The current instant, timezone-aware (UTC unless NEWSDESK_NOW names an offset)."""
+    fixed = os.environ.get(NOW_VARIABLE, "").strip()
+    if not fixed:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+    except ValueError:
+        raise StoreError(f"{NOW_VARIABLE}={fixed!r} is not an ISO 8601 time like 2026-11-20T09:00:00+08:00; "
+                         "fix or unset it") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def utc_now() -> str:
+    """The current time as UTC ISO 8601 with its offset, to the second (how the store records times)."""
+    return now().astimezone(UTC).isoformat(timespec="seconds")
+
+
+def today(zone: str | tzinfo = "Asia/Shanghai") -> date:
+    """Today's date where the newsletter is made (Asia/Shanghai unless told otherwise)."""
+    return now().astimezone(zone if isinstance(zone, tzinfo) else ZoneInfo(zone)).date()
