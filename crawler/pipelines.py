@@ -99,12 +99,13 @@ class DuplicatePipeline:
 
 
 class StorePipeline:
-    """Queue the candidate with its source's authority and its fingerprints: one transaction per article,
-    so a kill loses at most the one in flight and never leaves the index behind the candidates."""
+    """Queue the candidate with its source's authority, its fingerprints and its run: one transaction per
+    article, so a kill loses at most the one in flight and never leaves the index behind the candidates."""
 
-    def __init__(self, store, authority: float = 1.0) -> None:
+    def __init__(self, store, authority: float = 1.0, crawler=None) -> None:
         self.store = store
         self.authority = authority
+        self.crawler = crawler   # its spider carries the run's id once the run has started
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -112,10 +113,11 @@ class StorePipeline:
         if store is None:
             raise NotConfigured
         source = getattr(getattr(crawler, "spider", None), "source", None)
-        return cls(store, getattr(source, "authority", 1.0))
+        return cls(store, getattr(source, "authority", 1.0), crawler)
 
     def process_item(self, candidate: Candidate, spider=None) -> Candidate:
         candidate.authority = self.authority
+        candidate.run_id = getattr(getattr(self.crawler, "spider", None), "run_id", None)
         if candidate.fingerprints is None:
             candidate.fingerprints = index_entry(fingerprint(candidate.text))
         candidate.id, created = self.store.add_candidate(candidate.store_fields(), fingerprints=candidate.fingerprints)

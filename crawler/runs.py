@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from scrapy import signals
 
@@ -10,6 +11,15 @@ from crawler.pipelines import Duplicate, Skipped
 from crawler.shared_store import store_for
 
 logger = logging.getLogger(__name__)
+
+# How often a running run's counts and new errors are written, so a killed crawl's record is current.
+PROGRESS_EVERY_SECONDS = 2.0
+
+# Why Scrapy closed a spider -> how the run ended, when it did not simply finish.
+ENDED_EARLY = {
+    "closespider_timeout": ("timed_out", "stopped at the time limit for one source's run (max_run_minutes)"),
+    "shutdown": ("interrupted", "interrupted: the crawl was stopped (Ctrl-C or a signal)"),
+}
 
 
 def preview(candidate, state: str) -> dict:
@@ -26,6 +36,8 @@ class RunRecorder:
         self.store = store_for(crawler.settings)
         self.dry_run = crawler.settings.getbool("NEWSDESK_DRY_RUN")
         self.run_id: int | None = None
+        self.errors_written = 0
+        self.written_at = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -43,12 +55,27 @@ class RunRecorder:
 
     def spider_opened(self, spider) -> None:
         if not self.dry_run:
-            self.run_id = self.store.start_run(spider.source.name)
+            self.run_id = spider.run_id = self.store.start_run(spider.source.name)
 
     def item_scraped(self, item, response, spider) -> None:
         spider.tally.new += 1
         if self.dry_run:
             spider.tally.previews.append(preview(item, "copy" if item.cluster_id else "new"))
+        self._write_progress(spider)
+
+    def _write_progress(self, spider) -> None:
+        """The run's counts and new errors into its record, every few seconds."""
+        if self.run_id is None or time.monotonic() - self.written_at < PROGRESS_EVERY_SECONDS:
+            return
+        tally = spider.tally
+        self.store.run_progress(self.run_id, pages=tally.pages, duplicates=tally.duplicates,
+                                errors=self._unwritten_errors(tally))
+        self.written_at = time.monotonic()
+
+    def _unwritten_errors(self, tally) -> list:
+        errors = tally.errors[self.errors_written:]
+        self.errors_written = len(tally.errors)
+        return errors
 
     def item_dropped(self, item, response, exception, spider) -> None:
         if isinstance(exception, Duplicate):
@@ -59,6 +86,7 @@ class RunRecorder:
             spider.tally.skipped += 1
         else:
             spider.tally.error(getattr(item, "url", None), str(exception))
+        self._write_progress(spider)
 
     def item_error(self, item, response, spider, failure) -> None:
         url = getattr(item, "fetched_url", None) or getattr(item, "url", None)
@@ -70,14 +98,18 @@ class RunRecorder:
 
     def spider_closed(self, spider, reason) -> None:
         tally = spider.tally
-        if reason not in ("finished",):
+        status, ended = ENDED_EARLY.get(reason, (None, None))
+        if ended:
+            tally.error(None, ended)
+        elif reason != "finished":
             tally.error(None, f"run ended early: {reason}")
         if self.dry_run or self.run_id is None:
             return
-        summary, status = None, None
+        summary = ended
         if tally.not_modified and not tally.errors:
             summary, status = "not modified since the last run", "ok"
         if tally.skipped:
-            summary = f"{tally.skipped} pages without article text skipped"
-        self.store.finish_run(self.run_id, pages=tally.pages, new=tally.new, duplicates=tally.duplicates,
-                              errors=tally.errors, status=status, summary=summary)
+            summary = f"{summary}; " if summary else ""
+            summary += f"{tally.skipped} pages without article text skipped"
+        self.store.finish_run(self.run_id, pages=tally.pages, duplicates=tally.duplicates,
+                              errors=self._unwritten_errors(tally), status=status, summary=summary)

@@ -37,8 +37,9 @@ def open_connection(path: str | os.PathLike, *, readonly: bool = False) -> sqlit
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             _use_wal(conn)
-        # NORMAL in WAL mode survives any process crash; only a power cut can lose the last commits.
-        conn.execute("PRAGMA synchronous = NORMAL")
+        # FULL: a commit is on disk before it is answered, so a power cut cannot take back an editor's
+        # decision. It costs about 0.15 ms a commit here (NORMAL 0.04 ms), nothing beside a page's 4 ms.
+        conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as error:
         conn.close()
         raise StoreError(f"cannot open the database {path}: {error}") from error

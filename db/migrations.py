@@ -231,3 +231,52 @@ def m020_classify_candidates(db: Database) -> None:
         ALTER TABLE candidates ADD COLUMN classified_by TEXT;
         """
     )
+
+
+@migrations()
+def m021_runs_interrupted(db: Database) -> None:
+    # Runs end "timed_out" (the per-source time limit) or "interrupted" (a signal, or a process that
+    # died: the run's `process` says which one ran it). SQLite cannot change a CHECK constraint, so the
+    # table is rebuilt (the store applies migrations with foreign keys off, then checks them).
+    # candidates.run_id: the run that stored each candidate, so a killed run's count is exact.
+    # source_state: what a source asked of us, e.g. to come back later (Retry-After).
+    db.executescript(
+        """
+        CREATE TABLE runs_new (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            pages INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'ok', 'empty', 'failed', 'partial', 'timed_out', 'interrupted')),
+            summary TEXT,
+            process TEXT
+        );
+        INSERT INTO runs_new (id, source, started_at, finished_at, pages, new, duplicates, error_count,
+                              status, summary)
+        SELECT id, source, started_at, finished_at, pages, new, duplicates, error_count, status, summary
+        FROM runs;
+        -- Runs left running by an earlier version: their process is unknown, and gone by now.
+        UPDATE runs_new SET status = 'interrupted', finished_at = started_at,
+            summary = 'interrupted: closed when the database was upgraded'
+        WHERE status = 'running';
+        DROP TABLE runs;
+        ALTER TABLE runs_new RENAME TO runs;
+        CREATE INDEX runs_source ON runs (source, id);
+        CREATE INDEX runs_running ON runs (status) WHERE status = 'running';
+
+        ALTER TABLE candidates ADD COLUMN run_id INTEGER REFERENCES runs (id);
+        CREATE INDEX candidates_run_id ON candidates (run_id) WHERE run_id IS NOT NULL;
+
+        CREATE TABLE source_state (
+            source TEXT PRIMARY KEY,
+            backoff_until TEXT,
+            backoff_reason TEXT,
+            updated_at TEXT NOT NULL
+        );
+        """
+    )

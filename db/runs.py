@@ -1,10 +1,24 @@
-"""The outcome of a crawl run, decided by one rule from what it fetched and what failed."""
+"""Crawl runs: one row per run of a source, its counts written as it goes, its outcome decided by one rule.
+
+A run records the process that runs it (pid and start time), so that a run whose process is gone
+(killed, crashed, the machine rebooted) is closed as "interrupted" with what it stored, the next time
+any command opens the store.
+"""
 
 import logging
+import sqlite3
+from collections.abc import Sequence
+
+import psutil
+
+from .clock import utc_now
+from .errors import NotFound, StoreError
 
 logger = logging.getLogger(__name__)
 
-RUN_STATUSES = ("running", "ok", "empty", "failed", "partial")
+RUN_STATUSES = ("running", "ok", "empty", "failed", "partial", "timed_out", "interrupted")
+# Ended on purpose before they were done; they keep what they stored.
+CUT_SHORT = ("timed_out", "interrupted")
 
 
 def run_status(*, new: int, duplicates: int, error_count: int) -> str:
@@ -18,3 +32,79 @@ def run_status(*, new: int, duplicates: int, error_count: int) -> str:
     if error_count:
         return "partial" if yielded else "failed"
     return "ok" if yielded else "empty"
+
+
+def process_identity(pid: int | None = None) -> str:
+    """'pid:start time' of a process (this one by default): a pid alone may be reused after a reboot."""
+    process = psutil.Process(pid)
+    return f"{process.pid}:{process.create_time():.2f}"
+
+
+def process_alive(identity: str | None) -> bool:
+    """Whether the process named by process_identity() still runs (False for a malformed identity)."""
+    try:
+        pid = int(str(identity).split(":", 1)[0])
+        return process_identity(pid) == identity
+    except (ValueError, psutil.Error):
+        return False
+
+
+def start(conn: sqlite3.Connection, source: str) -> int:
+    """A new run of source, marked as this process's (inside the caller's transaction)."""
+    return conn.execute(
+        "INSERT INTO runs (source, started_at, process) VALUES (?, ?, ?) RETURNING id",
+        [source, utc_now(), process_identity()],
+    ).fetchone()[0]
+
+
+def progress(conn: sqlite3.Connection, run_id: int, *, pages: int, duplicates: int,
+             errors: Sequence[tuple[str | None, str]]) -> None:
+    """Write a running run's counts and its new errors; `new` is counted from the candidates it stored."""
+    _check_running(conn, run_id)
+    conn.executemany("INSERT INTO run_errors (run_id, url, message) VALUES (?, ?, ?)",
+                     [(run_id, url, message) for url, message in errors])
+    conn.execute(
+        "UPDATE runs SET pages = ?, duplicates = ?, new = (SELECT COUNT(*) FROM candidates WHERE run_id = ?), "
+        "error_count = (SELECT COUNT(*) FROM run_errors WHERE run_id = ?) WHERE id = ?",
+        [pages, duplicates, run_id, run_id, run_id],
+    )
+
+
+def finish(conn: sqlite3.Connection, run_id: int, *, pages: int, duplicates: int,
+           errors: Sequence[tuple[str | None, str]], status: str | None, summary: str | None) -> None:
+    """Close a run with its final counts and errors not yet written (inside the caller's transaction).
+
+    status: None for the rule of run_status(); or one given (ok for a 304, timed_out, interrupted).
+    """
+    if status is not None and status not in RUN_STATUSES:
+        raise StoreError(f"unknown run status {status!r}; use one of: {', '.join(RUN_STATUSES)}")
+    progress(conn, run_id, pages=pages, duplicates=duplicates, errors=errors)
+    new, error_count = conn.execute("SELECT new, error_count FROM runs WHERE id = ?", [run_id]).fetchone()
+    status = status or run_status(new=new, duplicates=duplicates, error_count=error_count)
+    conn.execute("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
+                 [utc_now(), status, summary, run_id])
+
+
+def close_orphaned(conn: sqlite3.Connection) -> int:
+    """Close as interrupted every running run whose process is gone; returns how many."""
+    orphans = [(run_id, process) for run_id, process in
+               conn.execute("SELECT id, process FROM runs WHERE status = 'running'")
+               if not process_alive(process)]
+    for run_id, process in orphans:
+        pid = str(process).split(":", 1)[0] if process else "unknown"
+        conn.execute(
+            "UPDATE runs SET status = 'interrupted', finished_at = ?, "
+            "new = (SELECT COUNT(*) FROM candidates WHERE run_id = runs.id), "
+            "summary = ? WHERE id = ?",
+            [utc_now(), f"interrupted: its crawl process (pid {pid}) ended before the run was closed; "
+                        "what it stored is kept", run_id],
+        )
+    return len(orphans)
+
+
+def _check_running(conn: sqlite3.Connection, run_id: int) -> None:
+    row = conn.execute("SELECT status FROM runs WHERE id = ?", [run_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no run with id {run_id}")
+    if row[0] != "running":
+        raise StoreError(f"run {run_id} is closed already ({row[0]}); a closed run is not written again")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import fingerprint_index, labels, story_edits
+from . import runs as run_records
 from .clock import utc_now
 from .clusters import clusters_cte, outlet_names
 from .connection import open_connection, write_transaction
@@ -17,7 +18,6 @@ from .errors import NotFound, StoreError
 from .fingerprint_index import Fingerprints
 from .labels import CLASSIFICATION_FIELDS
 from .migrations import migrations
-from .runs import RUN_STATUSES, run_status
 from .search import search_condition
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ STATUSES = ("pending", "approved", "rejected", "filtered")
 
 CANDIDATE_FIELDS = (
     "url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
-    "summary", "text_hash", "language", "section", "status", "cluster_id", "authority",
+    "summary", "text_hash", "language", "section", "status", "cluster_id", "authority", "run_id",
     *CLASSIFICATION_FIELDS,
 )
 REQUIRED_FIELDS = ("url", "source", "text")
@@ -49,6 +49,7 @@ class Store:
             self.db = Database(self.conn)
             if migrations.pending(self.db):
                 self._migrate()
+            self.close_orphaned_runs()
         except BaseException:
             self.conn.close()
             raise
@@ -63,9 +64,19 @@ class Store:
             raise StoreError(
                 f"the database {self.path} needs an upgrade: run any newsdesk command that writes"
             )
-        # Under the write lock, so two processes opening a new file apply each migration once.
-        with write_transaction(self.conn):
-            migrations.apply(self.db)
+        # Foreign keys off while tables are rebuilt (SQLite's own recipe: a DROP would cascade),
+        # checked before the commit. Under the write lock, so two processes opening a new file apply
+        # each migration once.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with write_transaction(self.conn):
+                migrations.apply(self.db)
+                broken = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(f"upgrading {self.path} would break {len(broken)} references; "
+                                     "nothing was changed: report this with the file")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
         logger.info("database %s migrated", self.path)
 
     def close(self) -> None:
@@ -343,46 +354,40 @@ class Store:
     # -- runs ------------------------------------------------------------------------
 
     def start_run(self, source: str) -> int:
-        """Record a run as started; earlier runs of this source still 'running' were killed."""
-        now = utc_now()
+        """Record a run of source as started by this process."""
         with self._writing() as conn:
-            conn.execute(
-                "UPDATE runs SET status = 'failed', finished_at = ?, summary = 'interrupted' "
-                "WHERE source = ? AND status = 'running'",
-                [now, source],
-            )
-            return conn.execute(
-                "INSERT INTO runs (source, started_at) VALUES (?, ?) RETURNING id", [source, now]
-            ).fetchone()[0]
+            return run_records.start(conn, source)
+
+    def run_progress(
+        self, run_id: int, *, pages: int, duplicates: int, errors: list[tuple[str | None, str]]
+    ) -> None:
+        """Write a running run's counts and the errors not written yet, so a kill loses nothing."""
+        with self._writing() as conn:
+            run_records.progress(conn, run_id, pages=pages, duplicates=duplicates, errors=errors)
 
     def finish_run(
         self,
         run_id: int,
         *,
         pages: int,
-        new: int,
         duplicates: int,
         errors: list[tuple[str | None, str]],
         status: str | None = None,
         summary: str | None = None,
     ) -> dict:
-        """Record a run's outcome and its errors; status defaults to db.runs.run_status()."""
-        status = status or run_status(new=new, duplicates=duplicates, error_count=len(errors))
-        if status not in RUN_STATUSES:
-            raise StoreError(f"unknown run status {status!r}; use one of: {', '.join(RUN_STATUSES)}")
+        """Close a run with its outcome and the errors not written yet; `new` is what it stored;
+        status defaults to db.runs.run_status()."""
         with self._writing() as conn:
-            updated = conn.execute(
-                "UPDATE runs SET finished_at = ?, pages = ?, new = ?, duplicates = ?, "
-                "error_count = ?, status = ?, summary = ? WHERE id = ?",
-                [utc_now(), pages, new, duplicates, len(errors), status, summary, run_id],
-            )
-            if updated.rowcount == 0:
-                raise NotFound(f"no run with id {run_id}")
-            conn.executemany(
-                "INSERT INTO run_errors (run_id, url, message) VALUES (?, ?, ?)",
-                [(run_id, url, message) for url, message in errors],
-            )
+            run_records.finish(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, status=status,
+                        summary=summary)
         return self._with_errors(self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))[0]
+
+    def close_orphaned_runs(self) -> int:
+        """Close as interrupted the runs whose process is gone (done whenever the store is opened)."""
+        if self.readonly or not self._value("SELECT 1 FROM runs WHERE status = 'running' LIMIT 1"):
+            return 0
+        with self._writing() as conn:
+            return run_records.close_orphaned(conn)
 
     def runs(self, source: str | None = None, limit: int = 20) -> list[dict]:
         """Runs newest first, each with its "errors" [{url, message}]."""

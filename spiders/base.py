@@ -23,6 +23,7 @@ class SourceSpider(scrapy.Spider):
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.tally = RunTally()
+        self.run_id: int | None = None        # the run record's, set when the run starts (none in a dry run)
         self.articles_requested = 0
         self.seen_articles: set[str] = set()
 

@@ -48,12 +48,38 @@ def test_migrations_apply_once_and_are_recorded(tmp_path):
         assert migrations.pending(again.db) == []
 
 
+def old_database(path: Path, stop_before: str) -> sqlite3.Connection:
+    """A newsdesk.db as an earlier version left it: migrations applied up to stop_before."""
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.apply(Database(conn), stop_before=stop_before)
+    return conn
+
+
+def test_upgrading_keeps_runs_and_their_errors(tmp_path):
+    path = tmp_path / "newsdesk.db"
+    conn = old_database(path, "m021_runs_interrupted")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("INSERT INTO runs (source, started_at, finished_at, status, error_count) "
+                 "VALUES ('a', '2026-11-01T00:00:00+00:00', '2026-11-01T00:01:00+00:00', 'partial', 1)")
+    conn.execute("INSERT INTO run_errors (run_id, url, message) VALUES (1, 'https://a/1', 'HTTP 500')")
+    conn.execute("INSERT INTO runs (source, started_at) VALUES ('b', '2026-11-02T00:00:00+00:00')")
+    conn.close()
+    with Store(path) as store:
+        runs = {run["source"]: run for run in store.runs()}
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert runs["a"]["status"] == "partial"
+    assert runs["a"]["errors"] == [{"url": "https://a/1", "message": "HTTP 500"}]
+    assert runs["b"]["status"] == "interrupted"   # left running by the old version
+
+
 def test_connection_is_wal_with_foreign_keys_and_busy_timeout(store):
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    # synchronous NORMAL is 1
-    assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1
+    # synchronous FULL (2): an answered decision survives a power cut
+    assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
 
 
 def test_readers_are_not_blocked_by_an_open_write(tmp_path):
@@ -314,8 +340,10 @@ def test_search_follows_updates(news_store):
 def test_runs_record_counts_and_errors(store):
     run_id = store.start_run("xinhua")
     assert store.last_run("xinhua")["status"] == "running"
+    for n in range(7):
+        store.add_candidate(candidate(n, run_id=run_id))
     run = store.finish_run(
-        run_id, pages=10, new=7, duplicates=2,
+        run_id, pages=10, duplicates=2,
         errors=[("https://x/1", "HTTP 500"), (None, "feed did not parse")],
     )
     assert (run["status"], run["pages"], run["new"], run["duplicates"], run["error_count"]) == (
@@ -329,49 +357,73 @@ def test_runs_record_counts_and_errors(store):
     assert store.runs("xinhua") == [run]
 
 
+def test_a_running_run_is_written_as_it_goes(store):
+    run_id = store.start_run("xinhua")
+    store.add_candidate(candidate(1, run_id=run_id))
+    store.run_progress(run_id, pages=3, duplicates=1, errors=[("https://x/2", "HTTP 404")])
+    running = store.last_run("xinhua")
+    assert (running["status"], running["pages"], running["new"], running["duplicates"]) == ("running", 3, 1, 1)
+    assert running["errors"] == [{"url": "https://x/2", "message": "HTTP 404"}]
+    # Finishing writes only the errors not written yet; a closed run is not written again.
+    run = store.finish_run(run_id, pages=4, duplicates=1, errors=[(None, "late")])
+    assert [e["message"] for e in run["errors"]] == ["HTTP 404", "late"]
+    assert (run["status"], run["error_count"]) == ("partial", 2)
+    with pytest.raises(StoreError, match="closed already"):
+        store.run_progress(run_id, pages=5, duplicates=1, errors=[])
+
+
 @pytest.mark.parametrize(
-    "pages, new, duplicates, errors, expected",
-    [(0, 0, 0, [(None, "DNS")], "failed"), (1, 0, 0, [(None, "HTML, not a feed")], "failed"),
-     (3, 1, 0, [(None, "x")], "partial"), (3, 0, 2, [(None, "x")], "partial"),
-     (0, 0, 0, [], "empty"), (4, 0, 0, [], "empty"), (4, 0, 4, [], "ok"), (4, 4, 0, [], "ok")],
+    "new, duplicates, error_count, expected",
+    [(0, 0, 1, "failed"), (1, 0, 1, "partial"), (0, 2, 1, "partial"), (0, 0, 0, "empty"),
+     (0, 4, 0, "ok"), (4, 0, 0, "ok")],
 )
-def test_run_status_rule(store, pages, new, duplicates, errors, expected):
-    run_id = store.start_run("s")
-    run = store.finish_run(run_id, pages=pages, new=new, duplicates=duplicates, errors=errors)
-    assert run["status"] == expected
+def test_run_status_rule(new, duplicates, error_count, expected):
+    from db.runs import run_status
+
+    assert run_status(new=new, duplicates=duplicates, error_count=error_count) == expected
 
 
 def test_run_status_can_be_given_and_is_checked(store):
     run_id = store.start_run("s")
-    assert store.finish_run(run_id, pages=1, new=0, duplicates=0, errors=[], status="empty",
-                            summary="feed unchanged (304)")["summary"] == "feed unchanged (304)"
-    with pytest.raises(StoreError, match="running, ok, empty, failed, partial"):
-        store.finish_run(run_id, pages=1, new=0, duplicates=0, errors=[], status="great")
+    with pytest.raises(StoreError, match="running, ok, empty, failed, partial, timed_out, interrupted"):
+        store.finish_run(run_id, pages=1, duplicates=0, errors=[], status="great")
+    assert store.finish_run(run_id, pages=1, duplicates=0, errors=[], status="timed_out",
+                            summary="stopped at the time limit")["status"] == "timed_out"
     with pytest.raises(NotFound):
-        store.finish_run(999, pages=1, new=0, duplicates=0, errors=[])
+        store.finish_run(999, pages=1, duplicates=0, errors=[])
 
 
 def test_runs_newest_first_per_source(store):
     for source in ("a", "b", "a"):
-        store.finish_run(store.start_run(source), pages=1, new=1, duplicates=0, errors=[])
+        store.finish_run(store.start_run(source), pages=1, duplicates=1, errors=[])
     assert [run["id"] for run in store.runs()] == [3, 2, 1]
     assert [run["id"] for run in store.runs("a")] == [3, 1]
     assert [run["id"] for run in store.runs(limit=1)] == [3]
     assert store.last_run("c") is None
 
 
-def test_an_interrupted_run_is_marked_failed(tmp_path):
+KILLED_CRAWL = """
+import os, sys
+from db import Store
+store = Store(sys.argv[1])
+run_id = store.start_run("xinhua")
+for n in range(3):
+    store.add_candidate({"url": f"https://x.cn/{n}", "source": "xinhua", "text": "正文", "run_id": run_id})
+os._exit(9)   # killed: the run is never finished
+"""
+
+
+def test_a_run_whose_process_is_gone_is_closed_as_interrupted_with_what_it_stored(tmp_path):
     path = tmp_path / "newsdesk.db"
-    with Store(path) as killed:
-        stale = killed.start_run("xinhua")
-        other = killed.start_run("gov")
+    subprocess.run([sys.executable, "-c", KILLED_CRAWL, str(path)], cwd=REPO, check=False)
+    with Store(path) as live:
+        mine = live.start_run("gov")   # this process is alive: its run stays open
     with Store(path) as store:
-        fresh = store.start_run("xinhua")
-        runs = {run["id"]: run for run in store.runs()}
-    assert (runs[stale]["status"], runs[stale]["summary"]) == ("failed", "interrupted")
-    assert runs[stale]["finished_at"]
-    assert runs[fresh]["status"] == "running"
-    assert runs[other]["status"] == "running"  # another source's run is left alone
+        runs = {run["source"]: run for run in store.runs()}
+    killed = runs["xinhua"]
+    assert (killed["status"], killed["new"]) == ("interrupted", 3)
+    assert killed["finished_at"] and "interrupted" in killed["summary"]
+    assert runs["gov"]["id"] == mine and runs["gov"]["status"] == "running"
 
 
 # -- conditional GET -----------------------------------------------------------------
