@@ -60,7 +60,7 @@ def evaluate(folds: int) -> None:
     home = _home()
     newsletter = home.sections()
     with Store(home.database) as store:
-        labels = labels_from(store.decided_candidates(), newsletter.section_names())
+        labels = labels_from(store.decided_stories(), newsletter.section_names())
     for line in cross_validate(labels, newsletter, folds=folds).lines():
         click.echo(line)
 

@@ -2,6 +2,7 @@
 
 from .errors import NotFound, StoreError
 from .runs import RUN_STATUSES
-from .store import STATUSES, Store
+from .store import Store
+from .stories import STATUSES, Conflict
 
-__all__ = ["NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError"]
+__all__ = ["Conflict", "NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError"]

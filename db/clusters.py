@@ -2,6 +2,7 @@
 
 import json
 import logging
+from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
 
@@ -19,17 +20,18 @@ def clusters_cte() -> str:
     An outlet that ran a copy is the pair (source, the outlet the page names): a reprint's page often
     names the agency it credits, not the site that ran it, while one source (an aggregator) can carry
     copies credited to different outlets. `outlets` counts those pairs, the number ranking can weigh;
-    `runners` is a JSON array of them, the representative's first, then in the order of their copies
-    (outlet_names() turns it into names); `first_seen_at` is when the story's first copy was stored.
+    `runners` is a JSON array of them with a URL of theirs, the representative's first, then in the
+    order of their copies (outlet_names() turns it into names); `first_seen_at` is when the story's
+    first copy was stored.
     """
     return f"""
         cluster_places AS (
-            SELECT id, cluster_id, source, outlet, first_seen_at,
+            SELECT id, cluster_id, source, outlet, url, first_seen_at,
                    ROW_NUMBER() OVER (PARTITION BY cluster_id ORDER BY {REPRESENTATIVE_ORDER}) AS place
             FROM candidates
         ),
         cluster_runners AS (
-            SELECT cluster_id, source, outlet, MIN(place) AS place
+            SELECT cluster_id, source, outlet, MIN(url) AS url, MIN(place) AS place
             FROM cluster_places GROUP BY cluster_id, source, outlet ORDER BY cluster_id, place
         ),
         clusters AS (
@@ -40,7 +42,7 @@ def clusters_cte() -> str:
                    r.runners,
                    MIN(p.first_seen_at) AS first_seen_at
             FROM cluster_places p
-            JOIN (SELECT cluster_id, COUNT(*) AS outlets, json_group_array(json_array(source, outlet)) AS runners
+            JOIN (SELECT cluster_id, COUNT(*) AS outlets, json_group_array(json_array(source, outlet, url)) AS runners
                   FROM cluster_runners GROUP BY cluster_id) r ON r.cluster_id = p.cluster_id
             GROUP BY p.cluster_id
         )
@@ -48,14 +50,20 @@ def clusters_cte() -> str:
 
 
 def outlet_names(runners: str | None) -> list[str]:
-    """The names of the outlets that ran a story, from the clusters CTE's runners: the outlet a page
-    names, or the source's name for a page that names none or credits an outlet an earlier copy of
-    the story already named (several sites running one agency's story)."""
+    """The names of the outlets that ran a story, from the clusters CTE's runners, as a reader would
+    name them: the outlet a page names, or the site it is on (its host) for a page that names none or
+    credits an outlet an earlier copy already named (several sites running one agency's story). Never
+    the operator's name for a source, which readers do not know."""
     names: list[str] = []
     credited: set[str] = set()
-    for source, outlet in json.loads(runners) if runners else []:
-        name = outlet if outlet and outlet not in credited else source
+    for _source, outlet, url in json.loads(runners) if runners else []:
+        name = outlet if outlet and outlet not in credited else _site_name(url)
         credited.add(outlet)
         if name not in names:
             names.append(name)
     return names
+
+
+def _site_name(url: str) -> str:
+    host = (urlsplit(url).hostname or url).lower()
+    return host.removeprefix("www.")

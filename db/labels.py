@@ -1,37 +1,45 @@
-"""Editors' decisions read back as labels for the classifier, and the classifier's verdicts written down."""
+"""Editors' decisions read back as labels for the classifier, and the classifier's verdicts written down.
+
+A label is a decided story, read through its representative copy's text. The classifier writes a
+verdict only on a story no editor has decided and that nothing changed since the verdict's version
+was read: an editor's decision always wins, whatever runs beside it.
+"""
 
 import logging
 import sqlite3
 
-from .clock import utc_now
-from .errors import NotFound
+from . import stories
+from .clusters import clusters_cte
+from .stories import MACHINE_SQL
 
 logger = logging.getLogger(__name__)
 
-# Actors that are not editors: their log rows are the machine's own choices, never labels.
-MACHINE_ACTORS = ("crawler", "classifier")
 CLASSIFICATION_FIELDS = ("section_confidence", "relevance", "explanation", "classified_by")
 
-_MACHINE = ", ".join(f"'{actor}'" for actor in MACHINE_ACTORS)
+# A decision: a status_log row by an editor that changes a story (a story's first row founds it).
+_DECISION = f"l.actor NOT IN ({MACHINE_SQL}) AND l.old_status IS NOT NULL"
 
 
-def decided_candidates(conn: sqlite3.Connection) -> list[dict]:
-    """Every candidate an editor has decided on, with what they did.
+def decided_stories(conn: sqlite3.Connection) -> list[dict]:
+    """Every story an editor has decided on, with what they did.
 
-    Each row: id, title, text, summary, url, status, section (as they are now), last_log_id
-    (the newest editor row), moved (an editor changed its section), restored (an editor took
-    it out of filtered).
+    Each row: id (the representative copy's), story_id, title, text, summary, url (the
+    representative's), status, section (the story's, now), last_log_id (the newest decision),
+    moved (an editor changed its section), restored (an editor took it out of filtered).
     """
     cursor = conn.execute(
         f"""
-        SELECT c.id, c.title, c.text, c.summary, c.url, c.status, c.section,
+        WITH {clusters_cte()}
+        SELECT c.id, s.id AS story_id, c.title, c.text, c.summary, c.url, s.status, s.section,
                MAX(l.id) AS last_log_id,
                MAX(l.new_section IS NOT l.old_section) AS moved,
                MAX(l.old_status = 'filtered' AND l.new_status != 'filtered') AS restored
-        FROM candidates c JOIN status_log l ON l.candidate_id = c.id
-        WHERE l.actor NOT IN ({_MACHINE})
-        GROUP BY c.id
-        ORDER BY c.id
+        FROM stories s
+        JOIN status_log l ON l.story_id = s.id AND {_DECISION}
+        JOIN clusters ON clusters.cluster_id = s.id
+        JOIN candidates c ON c.id = clusters.representative_id
+        GROUP BY s.id
+        ORDER BY s.id
         """
     )
     keys = [column[0] for column in cursor.description]
@@ -40,20 +48,24 @@ def decided_candidates(conn: sqlite3.Connection) -> list[dict]:
 
 def decisions_since(conn: sqlite3.Connection, log_id: int) -> int:
     """Editor decisions logged after status_log row log_id."""
-    return conn.execute(
-        f"SELECT COUNT(*) FROM status_log WHERE id > ? AND actor NOT IN ({_MACHINE})", [log_id]
-    ).fetchone()[0]
+    return conn.execute(f"SELECT COUNT(*) FROM status_log l WHERE l.id > ? AND {_DECISION}", [log_id]).fetchone()[0]
 
 
-def undecided_candidates(conn: sqlite3.Connection, statuses: tuple[str, ...]) -> list[dict]:
-    """Candidates in these statuses that no editor has touched: the ones a new model may re-section."""
+def undecided_stories(conn: sqlite3.Connection, statuses: tuple[str, ...]) -> list[dict]:
+    """Stories in these statuses that no editor has decided: the ones a new model may re-section.
+
+    Each row: id (the representative copy's), story_id, version, title, text, summary, url, status, section.
+    """
     marks = ", ".join("?" * len(statuses))
     cursor = conn.execute(
         f"""
-        SELECT id, title, text, summary, url, status, section FROM candidates c
-        WHERE status IN ({marks}) AND NOT EXISTS (
-            SELECT 1 FROM status_log l WHERE l.candidate_id = c.id AND l.actor NOT IN ({_MACHINE}))
-        ORDER BY id
+        WITH {clusters_cte()}
+        SELECT c.id, s.id AS story_id, s.version, c.title, c.text, c.summary, c.url, s.status, s.section
+        FROM stories s
+        JOIN clusters ON clusters.cluster_id = s.id
+        JOIN candidates c ON c.id = clusters.representative_id
+        WHERE s.status IN ({marks}) AND s.decided_by IS NULL
+        ORDER BY s.id
         """,
         list(statuses),
     )
@@ -65,27 +77,23 @@ def write_classification(
     conn: sqlite3.Connection,
     id: int,
     *,
+    story_id: int,
+    version: int,
     section: str,
     status: str,
     section_confidence: float,
     relevance: float,
     explanation: str,
     classified_by: str,
-) -> None:
-    """Record a new verdict on a stored candidate (inside the caller's transaction); a changed
-    section or status is logged under the actor 'classifier'."""
-    old = conn.execute("SELECT status, section FROM candidates WHERE id = ?", [id]).fetchone()
-    if old is None:
-        raise NotFound(f"no candidate with id {id}")
-    now = utc_now()
+) -> bool:
+    """Record a new verdict on a story through its representative copy `id` (inside the caller's
+    transaction); skipped (False) when an editor decided or the story changed since `version`."""
+    if not stories.classify(conn, story_id, version=version, candidate_id=id, status=status, section=section,
+                            classified_by=classified_by):
+        return False
     conn.execute(
-        "UPDATE candidates SET section = ?, status = ?, section_confidence = ?, relevance = ?, "
-        "explanation = ?, classified_by = ?, updated_at = ? WHERE id = ?",
-        [section, status, section_confidence, relevance, explanation, classified_by, now, id],
+        "UPDATE candidates SET suggested_section = ?, section_confidence = ?, relevance = ?, explanation = ?, "
+        "classified_by = ? WHERE id = ?",
+        [section, section_confidence, relevance, explanation, classified_by, id],
     )
-    if (status, section) != tuple(old):
-        conn.execute(
-            "INSERT INTO status_log (candidate_id, old_status, new_status, old_section, new_section, "
-            "actor, note, at) VALUES (?, ?, ?, ?, ?, 'classifier', ?, ?)",
-            [id, old[0], status, old[1], section, f"re-sectioned by {classified_by}", now],
-        )
+    return True

@@ -280,3 +280,67 @@ def m021_runs_interrupted(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m022_stories(db: Database) -> None:
+    # Editors decide on stories, not on copies: status, section, the editor's title and summary and a
+    # version (bumped by every change, so a write can be made conditional on what its writer read) move
+    # from each candidate to its story. candidates.cluster_id names the story. A candidate keeps what
+    # the classifier suggested for it (suggested_section, beside its confidence and relevance).
+    # A story takes the newest editor decision made on any of its copies, else its representative's
+    # status and section (the rule of db/clusters.py, written out here as it stands today).
+    db.executescript(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'approved', 'rejected', 'filtered')),
+            section TEXT,
+            title TEXT,
+            summary TEXT,
+            decided_by TEXT,
+            version INTEGER NOT NULL DEFAULT 1,
+            merged_into INTEGER REFERENCES stories (id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_status_section ON stories (status, section);
+
+        WITH places AS (
+            SELECT id, cluster_id, status, section, first_seen_at, COALESCE(updated_at, first_seen_at) AS changed,
+                   ROW_NUMBER() OVER (PARTITION BY cluster_id ORDER BY authority DESC,
+                       julianday(published_at) IS NULL, julianday(published_at), first_seen_at, id) AS place
+            FROM candidates
+        ),
+        decisions AS (
+            SELECT c.cluster_id, l.new_status, l.new_section, l.actor,
+                   ROW_NUMBER() OVER (PARTITION BY c.cluster_id ORDER BY l.id DESC) AS newest
+            FROM status_log l JOIN candidates c ON c.id = l.candidate_id
+            WHERE l.actor NOT IN ('crawler', 'classifier')
+        )
+        INSERT INTO stories (id, status, section, decided_by, created_at, updated_at)
+        SELECT p.cluster_id,
+               COALESCE(d.new_status, p.status),
+               CASE WHEN d.actor IS NULL THEN p.section ELSE d.new_section END,
+               d.actor,
+               (SELECT MIN(first_seen_at) FROM places q WHERE q.cluster_id = p.cluster_id),
+               (SELECT MAX(changed) FROM places q WHERE q.cluster_id = p.cluster_id)
+        FROM places p LEFT JOIN decisions d ON d.cluster_id = p.cluster_id AND d.newest = 1
+        WHERE p.place = 1;
+
+        DROP TRIGGER status_log_no_update;
+        ALTER TABLE status_log ADD COLUMN story_id INTEGER REFERENCES stories (id);
+        UPDATE status_log SET story_id = (SELECT cluster_id FROM candidates WHERE id = status_log.candidate_id);
+        CREATE INDEX status_log_story_id ON status_log (story_id);
+        CREATE TRIGGER status_log_no_update BEFORE UPDATE ON status_log
+        BEGIN
+            SELECT RAISE(ABORT, 'status_log is append-only: rows cannot be updated');
+        END;
+
+        DROP TRIGGER candidates_own_cluster;
+        DROP INDEX candidates_status;
+        ALTER TABLE candidates DROP COLUMN status;
+        ALTER TABLE candidates RENAME COLUMN section TO suggested_section;
+        """
+    )

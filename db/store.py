@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import fingerprint_index, labels, story_edits
+from . import fingerprint_index, labels, stories, story_edits
 from . import runs as run_records
 from .clock import utc_now
 from .clusters import clusters_cte, outlet_names
@@ -22,7 +22,9 @@ from .search import search_condition
 
 logger = logging.getLogger(__name__)
 
-STATUSES = ("pending", "approved", "rejected", "filtered")
+
+# What a row of the queue, a search or get_candidate takes from the story of the copy.
+STORY_COLUMNS = "s.status, s.section, s.version, s.decided_by"
 
 CANDIDATE_FIELDS = (
     "url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
@@ -109,9 +111,10 @@ class Store:
     def add_candidate(self, fields: dict, fingerprints: Fingerprints | None = None) -> tuple[int, bool]:
         """Store a candidate once per canonical url; returns (id, created).
 
-        An existing url changes nothing and gives (its id, False). The insert, the log of its
-        first status and its fingerprints in the near-duplicate index are one transaction;
-        cluster_id defaults to the new row's id.
+        An existing url changes nothing and gives (its id, False). `cluster_id` names the story it is
+        a copy of; without one it founds a story of its own, whose status (pending or filtered) and
+        section are the fields of that name. The insert, the story, its logged first status and the
+        fingerprints in the near-duplicate index are one transaction.
         """
         with self._writing():
             return self._insert_candidate(fields, fingerprints)
@@ -125,21 +128,28 @@ class Store:
 
     def _insert_candidate(self, fields: dict, fingerprints: Fingerprints | None) -> tuple[int, bool]:
         row = _checked_candidate(fields)
+        status, section = row.pop("status"), row.pop("section", None)
+        row["suggested_section"] = section
         row["first_seen_at"] = row["updated_at"] = utc_now()
+        if row.get("cluster_id") is not None:
+            stories.get(self.conn, row["cluster_id"])   # a copy joins a story that exists
         columns = ", ".join(row)
         marks = ", ".join("?" * len(row))
         inserted = self.conn.execute(
-            f"INSERT INTO candidates ({columns}) VALUES ({marks}) "
-            "ON CONFLICT (url) DO NOTHING RETURNING id, status, section",
+            f"INSERT INTO candidates ({columns}) VALUES ({marks}) ON CONFLICT (url) DO NOTHING RETURNING id",
             list(row.values()),
         ).fetchone()
         if inserted is None:
             return self._value("SELECT id FROM candidates WHERE url = ?", [row["url"]]), False
-        self._log(inserted[0], None, inserted[1], None, inserted[2], "crawler", None)
+        candidate_id = inserted[0]
+        if row.get("cluster_id") is None:
+            story_id = stories.create(self.conn, status=status, section=section, candidate_id=candidate_id,
+                                      actor="crawler")
+            self.conn.execute("UPDATE candidates SET cluster_id = ? WHERE id = ?", [story_id, candidate_id])
         if fingerprints is not None:
             day = fingerprint_index.story_day(row.get("published_at"), row["first_seen_at"])
-            fingerprint_index.write(self.conn, inserted[0], day, fingerprints)
-        return inserted[0], True
+            fingerprint_index.write(self.conn, candidate_id, day, fingerprints)
+        return candidate_id, True
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         """Those of these URLs stored as a candidate's url or fetched_url."""
@@ -163,7 +173,9 @@ class Store:
         )
 
     def get_candidate(self, id: int) -> dict:
-        rows = self._rows("SELECT * FROM candidates WHERE id = ?", [id])
+        """A stored copy with its story's decision: status, section, version, decided_by."""
+        rows = self._rows(f"SELECT c.*, {STORY_COLUMNS} FROM candidates c JOIN stories s ON s.id = c.cluster_id "
+                          "WHERE c.id = ?", [id])
         if not rows:
             raise NotFound(f"no candidate with id {id}")
         return rows[0]
@@ -178,27 +190,29 @@ class Store:
     ) -> list[dict]:
         """One row per story (its representative), or every candidate with all_copies.
 
-        Filters apply to the listed row. Each row has "copies" (candidates in its cluster),
-        "outlets" (how many outlets ran the story, for ranking; see db/clusters.py),
-        "other_outlets" (those besides one), "outlet_names" (a list, the representative's
-        first) and "story_first_seen_at" (when the story's first copy was stored).
+        Status and section are the story's; source is the listed row's. Each row has "copies"
+        (candidates in its cluster), "outlets" (how many outlets ran the story, for ranking; see
+        db/clusters.py), "other_outlets" (those besides one), "outlet_names" (a list, the
+        representative's first), "story_first_seen_at" (when the story's first copy was stored),
+        and the story's "version" and "decided_by" (the editor who decided, None while undecided).
         """
         if status is not None:
-            _check_status(status)
+            stories.check_status(status)
         join = "clusters.cluster_id = c.cluster_id"
         if not all_copies:
             join = "clusters.representative_id = c.id"
         conditions, params = [], []
-        for column, value in (("status", status), ("section", section), ("source", source)):
+        for column, value in (("s.status", status), ("s.section", section), ("c.source", source)):
             if value is not None:
-                conditions.append(f"c.{column} = ?")
+                conditions.append(f"{column} = ?")
                 params.append(value)
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
         sql = (
-            f"WITH {clusters_cte()} SELECT c.*, clusters.copies, clusters.outlets, "
+            f"WITH {clusters_cte()} SELECT c.*, {STORY_COLUMNS}, clusters.copies, clusters.outlets, "
             "clusters.outlets - 1 AS other_outlets, clusters.runners AS outlet_names, "
             "clusters.first_seen_at AS story_first_seen_at "
-            f"FROM candidates c JOIN clusters ON {join} {where} ORDER BY {NEWEST_FIRST}"
+            f"FROM candidates c JOIN clusters ON {join} JOIN stories s ON s.id = c.cluster_id "
+            f"{where} ORDER BY {NEWEST_FIRST}"
         )
         if limit is not None:
             sql += " LIMIT ?"
@@ -208,6 +222,8 @@ class Store:
             row["outlet_names"] = outlet_names(row["outlet_names"])
         return rows
 
+    # -- editors' decisions: on the story of the copy named (db/stories.py) ------------
+
     def set_status(
         self,
         id: int,
@@ -216,76 +232,54 @@ class Store:
         section: str | None = None,
         actor: str = "cli",
         note: str | None = None,
+        version: int | None = None,
     ) -> dict:
-        """Change status (and section, if given), logged in the same transaction."""
-        _check_status(status)
-        return self._change(id, status, section, actor, note)
+        """Decide the status (and section, if given) of the story of copy id, logged in the same
+        transaction; with version, refused (Conflict) when the story changed since it was read."""
+        return self._decide(id, status=status, section=section, actor=actor, note=note, version=version)
 
-    def move(self, id: int, section: str, *, actor: str = "cli") -> dict:
-        """Put a candidate into another section, logged; its status stays."""
+    def move(self, id: int, section: str, *, actor: str = "cli", version: int | None = None) -> dict:
+        """Put the story of copy id into another section, logged; its status stays."""
         if not section or not section.strip():
-            raise StoreError("a section name is needed to move a candidate")
-        return self._change(id, None, section, actor, None)
+            raise StoreError("a section name is needed to move a story")
+        return self._decide(id, section=section, actor=actor, version=version)
 
-    def _change(
-        self, id: int, status: str | None, section: str | None, actor: str, note: str | None
-    ) -> dict:
+    def _decide(self, id: int, **decision) -> dict:
         with self._writing() as conn:
-            old = conn.execute("SELECT status, section FROM candidates WHERE id = ?", [id]).fetchone()
-            if old is None:
-                raise NotFound(f"no candidate with id {id}")
-            new = (status or old[0], old[1] if section is None else section)
-            # A repeated click changes nothing and is not logged, unless it carries a note.
-            if new != tuple(old) or note:
-                conn.execute(
-                    "UPDATE candidates SET status = ?, section = ?, updated_at = ? WHERE id = ?",
-                    [new[0], new[1], utc_now(), id],
-                )
-                self._log(id, old[0], new[0], old[1], new[1], actor, note)
+            stories.decide(conn, stories.story_of(conn, id), candidate_id=id, **decision)
         return self.get_candidate(id)
 
-    def _log(
-        self,
-        candidate_id: int,
-        old_status: str | None,
-        new_status: str,
-        old_section: str | None,
-        new_section: str | None,
-        actor: str,
-        note: str | None,
-    ) -> None:
-        self.conn.execute(
-            "INSERT INTO status_log (candidate_id, old_status, new_status, old_section, "
-            "new_section, actor, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [candidate_id, old_status, new_status, old_section, new_section, actor, note, utc_now()],
-        )
-
     def status_log(self, candidate_id: int | None = None) -> list[dict]:
-        """Status changes, oldest first; of one candidate when candidate_id is given."""
+        """Status changes, oldest first; of the story of one copy when candidate_id is given."""
         if candidate_id is None:
             return self._rows("SELECT * FROM status_log ORDER BY id")
-        return self._rows("SELECT * FROM status_log WHERE candidate_id = ? ORDER BY id", [candidate_id])
+        return self._rows(
+            "SELECT * FROM status_log WHERE story_id = (SELECT cluster_id FROM candidates WHERE id = ?) ORDER BY id",
+            [candidate_id],
+        )
 
     def search(self, query: str, limit: int = 50) -> list[dict]:
-        """Candidates whose title or text contains every whitespace-separated term."""
+        """Candidates whose title or text contains every whitespace-separated term, with their story's status."""
         condition, params = search_condition(query)
         if not condition:
             return []
         return self._rows(
-            f"SELECT c.* FROM candidates c WHERE {condition} ORDER BY {NEWEST_FIRST} LIMIT ?",
+            f"SELECT c.*, {STORY_COLUMNS} FROM candidates c JOIN stories s ON s.id = c.cluster_id "
+            f"WHERE {condition} ORDER BY {NEWEST_FIRST} LIMIT ?",
             [*params, limit],
         )
 
     def counts(self) -> dict:
-        """Totals: candidates, stories, pending_stories (the default queue) and each status."""
-        totals = {status: 0 for status in STATUSES}
-        for status, number in self.conn.execute("SELECT status, COUNT(*) FROM candidates GROUP BY status"):
+        """Totals: candidates, stories, pending_stories (the default queue) and stories in each status."""
+        totals = {status: 0 for status in stories.STATUSES}
+        for status, number in self.conn.execute(
+            "SELECT status, COUNT(*) FROM stories s WHERE EXISTS (SELECT 1 FROM candidates c WHERE c.cluster_id = s.id) "
+            "GROUP BY status"
+        ):
             totals[status] = number
-        row = self.conn.execute(
-            f"WITH {clusters_cte()} SELECT COUNT(*), COUNT(*) FILTER (WHERE c.status = 'pending') "
-            "FROM clusters JOIN candidates c ON c.id = clusters.representative_id"
-        ).fetchone()
-        return {"candidates": sum(totals.values()), "stories": row[0], "pending_stories": row[1], **totals}
+        candidates = self._value("SELECT COUNT(*) FROM candidates")
+        return {"candidates": candidates, "stories": sum(totals.values()), "pending_stories": totals["pending"],
+                **totals}
 
     # -- the near-duplicate index (db/fingerprint_index.py) ----------------------------
 
@@ -430,33 +424,24 @@ class Store:
 
     # -- the classifier's labels and verdicts (db/labels.py) ---------------------------
 
-    def decided_candidates(self) -> list[dict]:
-        """Candidates an editor decided on, with what they did (labels for the classifier)."""
-        return labels.decided_candidates(self.conn)
+    def decided_stories(self) -> list[dict]:
+        """Stories an editor decided on, with what they did (labels for the classifier)."""
+        return labels.decided_stories(self.conn)
 
     def decisions_since(self, log_id: int) -> int:
         """Editor decisions logged after status_log row log_id."""
         return labels.decisions_since(self.conn, log_id)
 
-    def undecided_candidates(self, statuses: tuple[str, ...] = ("pending", "filtered")) -> list[dict]:
-        """Candidates no editor has touched yet, in these statuses."""
-        return labels.undecided_candidates(self.conn, statuses)
+    def undecided_stories(self, statuses: tuple[str, ...] = ("pending", "filtered")) -> list[dict]:
+        """Stories no editor has decided yet, in these statuses, each with its version."""
+        return labels.undecided_stories(self.conn, statuses)
 
     def reclassify(self, verdicts: Iterable[dict]) -> int:
-        """Write new verdicts (id, section, status, section_confidence, relevance, explanation,
-        classified_by) in one transaction; changes of section or status are logged."""
-        count = 0
+        """Write new verdicts (id, story_id, version, section, status, section_confidence, relevance,
+        explanation, classified_by) in one transaction; changes are logged. A story an editor decided,
+        or that changed since its version was read, is left as it is. Returns how many were written."""
         with self._writing() as conn:
-            for verdict in verdicts:
-                _check_status(verdict["status"])
-                labels.write_classification(conn, **verdict)
-                count += 1
-        return count
-
-
-def _check_status(status: str) -> None:
-    if status not in STATUSES:
-        raise StoreError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+            return sum(labels.write_classification(conn, **verdict) for verdict in verdicts)
 
 
 def _checked_candidate(fields: dict) -> dict:
@@ -467,7 +452,7 @@ def _checked_candidate(fields: dict) -> dict:
     if missing:
         raise StoreError(f"a candidate needs {', '.join(missing)}")
     row = {name: fields[name] for name in CANDIDATE_FIELDS if fields.get(name) is not None}
-    _check_status(row.setdefault("status", "pending"))
+    stories.check_status(row.setdefault("status", "pending"))
     authority = row.get("authority", 1.0)
     if isinstance(authority, bool) or not isinstance(authority, (int, float)) or authority < 0:
         raise StoreError(f"a candidate's authority must be a number >= 0, not {authority!r}")

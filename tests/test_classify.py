@@ -194,7 +194,7 @@ def test_a_filtered_story_is_listed_restorable_and_never_deleted(home):
         assert store.get_candidate(id)["status"] == "pending"
         last = store.status_log(id)[-1]
         assert (last["old_status"], last["new_status"], last["note"]) == ("filtered", "pending", "restored from filtered")
-        assert store.decided_candidates()[0]["restored"] == 1
+        assert store.decided_stories()[0]["restored"] == 1
     assert "pending already" in run(["--home", str(home), "restore", str(id)]).output
     assert run(["--home", str(home), "restore", "999"]).exit_code == 1
 
@@ -302,4 +302,48 @@ def test_train_apply_resections_untouched_stories_but_never_an_editors_choice(de
         assert row["section"] == "科技前沿" and row["classified_by"].startswith("rules")
         assert store.status_log(untouched)[-1]["actor"] == "classifier"
         assert store.get_candidate(approved["id"])["section"] == approved["section"]
-        assert all(row["id"] != untouched for row in store.decided_candidates())
+        assert all(row["id"] != untouched for row in store.decided_stories())
+
+
+def test_an_editors_decision_made_while_the_classifier_works_is_never_reverted(home):
+    """The classifier reads the undecided stories, an editor decides meanwhile, then the verdicts land."""
+    from crawler.classify.resection import resection
+
+    with Store(home / "newsdesk.db") as store:
+        ids = [add(store, n, f"科研团队在《自然》发表量子芯片论文之{n}", "研究团队近日在《自然》发表论文。",
+                   section="区域实践") for n in range(3)]
+        read = store.undecided_stories()
+        with Store(home / "newsdesk.db") as editor:     # another process's connection, as the desk's
+            editor.set_status(ids[0], "approved", section="区域实践", actor="alice")
+            editor.move(ids[1], "会议论坛", actor="bob")
+        verdicts = [{"id": row["id"], "story_id": row["story_id"], "version": row["version"], "section": "科技前沿",
+                     "status": "pending", "section_confidence": 0.9, "relevance": 0.8, "explanation": "x",
+                     "classified_by": "rules"} for row in read]
+        assert store.reclassify(verdicts) == 1
+        assert [store.get_candidate(i)["section"] for i in ids] == ["区域实践", "会议论坛", "科技前沿"]
+        assert store.get_candidate(ids[0])["status"] == "approved"
+        assert [entry["actor"] for entry in store.status_log(ids[0])] == ["crawler", "alice"]
+        # resection() reads afresh: decided stories are not even looked at.
+        changed, looked_at = resection(home, load_sections(home / "sections.yaml"), store)
+        assert looked_at == 1
+
+
+def test_approvals_made_during_train_apply_all_stand(decided_home):
+    """A scripted run: `classify train --apply` in its own process while an editor approves 120 stories."""
+    import subprocess
+    import sys
+
+    with Store(decided_home / "newsdesk.db") as store:
+        ids = [add(store, 1000 + n, f"第{n}家企业完成数字化改造", "企业数字化改造项目近日完成验收。", section="区域实践")
+               for n in range(120)]
+    training = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--home", str(decided_home), "classify",
+                                 "train", "--apply"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+    with Store(decided_home / "newsdesk.db") as editor:
+        for id in ids:
+            editor.set_status(id, "approved", section="科技前沿", actor="alice")
+    out, err = training.communicate(timeout=600)
+    assert training.returncode == 0, err
+    with Store(decided_home / "newsdesk.db") as store:
+        assert [(store.get_candidate(i)["status"], store.get_candidate(i)["section"]) for i in ids] == \
+            [("approved", "科技前沿")] * 120

@@ -74,6 +74,33 @@ def test_upgrading_keeps_runs_and_their_errors(tmp_path):
     assert runs["b"]["status"] == "interrupted"   # left running by the old version
 
 
+def test_upgrading_moves_decisions_from_copies_to_their_stories(tmp_path):
+    path = tmp_path / "newsdesk.db"
+    conn = old_database(path, "m022_stories")
+    add = ("INSERT INTO candidates (url, source, text, status, section, cluster_id, published_at, first_seen_at) "
+           "VALUES (?, 's', '正文', ?, ?, ?, ?, '2026-11-01T00:00:00+00:00')")
+    conn.execute(add, ["https://a/1", "pending", "政策要闻", None, "2026-11-01T09:00:00+08:00"])   # story 1
+    conn.execute(add, ["https://a/2", "approved", "区域实践", 1, "2026-11-02T09:00:00+08:00"])    # its copy
+    conn.execute(add, ["https://a/3", "filtered", "科技前沿", None, None])                          # story 3
+    for id, status, section in ((1, "pending", "政策要闻"), (2, "pending", "政策要闻"), (3, "filtered", "科技前沿")):
+        conn.execute("INSERT INTO status_log (candidate_id, new_status, new_section, actor, at) "
+                     "VALUES (?, ?, ?, 'crawler', '2026-11-01T00:00:00+00:00')", [id, status, section])
+    # An editor approved the copy, not the representative: the story is approved.
+    conn.execute("INSERT INTO status_log (candidate_id, old_status, new_status, old_section, new_section, actor, at) "
+                 "VALUES (2, 'pending', 'approved', '政策要闻', '区域实践', 'alice', '2026-11-03T00:00:00+00:00')")
+    conn.close()
+    with Store(path) as store:
+        [approved] = store.queue("approved")
+        assert (approved["id"], approved["section"], approved["decided_by"]) == (1, "区域实践", "alice")
+        assert approved["suggested_section"] == "政策要闻"
+        assert [row["id"] for row in store.queue("filtered")] == [3]
+        assert {entry["story_id"] for entry in store.status_log(2)} == {1}
+        assert store.decided_stories()[0]["story_id"] == 1
+        # New stories after the upgrade get ids of their own.
+        new, _ = store.add_candidate(candidate(9))
+        assert store.get_candidate(new)["cluster_id"] not in (1, 3)
+
+
 def test_connection_is_wal_with_foreign_keys_and_busy_timeout(store):
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -211,7 +238,9 @@ def test_queue_filters_by_status_section_and_source(story_store):
     assert [row["id"] for row in story_store.queue("approved")] == [1]
     assert [row["id"] for row in story_store.queue(None, section="区域实践")] == [1]
     assert [row["id"] for row in story_store.queue(None)] == [5, 1, 6]
-    assert [row["id"] for row in story_store.queue(source="gov-portal", all_copies=True)] == [5, 4]
+    # The decision is the story's: its copy from gov-portal left the pending queue with it.
+    assert [row["id"] for row in story_store.queue(source="gov-portal", all_copies=True)] == [5]
+    assert [row["id"] for row in story_store.queue(None, source="gov-portal", all_copies=True)] == [5, 4]
     assert len(story_store.queue(None, limit=2)) == 2
     with pytest.raises(StoreError, match="use one of"):
         story_store.queue("done")
@@ -221,7 +250,7 @@ def test_counts(story_store):
     story_store.set_status(6, "rejected")
     assert story_store.counts() == {
         "candidates": 6, "stories": 3, "pending_stories": 2,
-        "pending": 5, "approved": 0, "rejected": 1, "filtered": 0,
+        "pending": 2, "approved": 0, "rejected": 1, "filtered": 0,
     }
 
 
@@ -487,7 +516,7 @@ def test_a_killed_writer_leaves_a_sound_database(tmp_path):
 
 def test_processes_write_to_one_file_at_once(tmp_path):
     path = tmp_path / "newsdesk.db"
-    processes = [writer(path, prefix, 120) for prefix in ("crawler", "editor")]
+    processes = [writer(path, prefix, 120) for prefix in ("alice", "bob")]
     outputs = [process.communicate()[0] for process in processes]
     assert [process.returncode for process in processes] == [0, 0]
     assert all(len(output.split()) == 120 for output in outputs)

@@ -20,7 +20,7 @@ class Label:
 
 
 def label_of(row: dict) -> Label:
-    """What one decided candidate (db.labels.decided_candidates) teaches."""
+    """What one decided candidate (db.labels.decided_stories) teaches."""
     status, moved, restored = row["status"], bool(row["moved"]), bool(row["restored"])
     section = row["section"] if status == "approved" or moved else None
     relevant: bool | None = None

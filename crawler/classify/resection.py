@@ -16,14 +16,17 @@ def resection(home_path: Path, newsletter: Newsletter, store) -> tuple[int, int]
     """(stories whose section or status changed, stories looked at); editors' decisions are never overridden."""
     classifier = Classifier(newsletter, load_model(home_path))
     verdicts, changed = [], 0
-    rows = store.undecided_candidates(("pending", "filtered"))
+    rows = store.undecided_stories(("pending", "filtered"))
     for row in rows:
         decision = classifier.classify(row["title"], row["text"], summary=row["summary"], url=row["url"])
         status = "filtered" if decision.filtered else "pending"
         changed += (status, decision.section) != (row["status"], row["section"])
-        verdicts.append({"id": row["id"], "section": decision.section, "status": status,
+        verdicts.append({"id": row["id"], "story_id": row["story_id"], "version": row["version"],
+                         "section": decision.section, "status": status,
                          "section_confidence": decision.confidence, "relevance": decision.relevance,
                          "explanation": decision.explanation(), "classified_by": decision.by})
-    store.reclassify(verdicts)
+    written = store.reclassify(verdicts)
+    if written < len(verdicts):
+        logger.info("%d stories were decided by an editor meanwhile; left as they decided", len(verdicts) - written)
     logger.info("re-sectioned %d stories, %d changed", len(rows), changed)
     return changed, len(rows)

@@ -129,7 +129,7 @@ def fit(labels: list[Label], newsletter: Newsletter, *, make_model=None) -> Trai
 
 def train(home_path: Path, newsletter: Newsletter, store) -> Training:
     """Fit on every decision so far and save the next model version in the home."""
-    labels = labels_from(store.decided_candidates(), newsletter.section_names())
+    labels = labels_from(store.decided_stories(), newsletter.section_names())
     model = fit(labels, newsletter)
     path = save_model(home_path, model)
     return Training(model, path, sum(1 for l in labels if l.section), sum(1 for l in labels if l.relevant is not None))
