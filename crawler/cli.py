@@ -92,14 +92,14 @@ def sources_list(as_json: bool) -> None:
     from crawler.output import source_line
 
     home = current_home()
-    config = home.sources()
+    config, zone = home.sources(), home.sections().timezone
     with Store(home.database) as store:
         for source in config.sources:
             last = store.last_run(source.name)
             if as_json:
                 click.echo(json.dumps({**dataclasses.asdict(source), "last_run": last}, ensure_ascii=False))
             else:
-                click.echo(source_line(source, last))
+                click.echo(source_line(source, last, zone))
     if not config.sources and not as_json:
         click.echo("no sources yet; add one with `newsdesk sources add NAME URL --kind feed|listing|sitemap`")
 
@@ -122,7 +122,7 @@ def sources_test(name: str, limit: int, as_json: bool) -> None:
             click.echo(json.dumps(item, ensure_ascii=False))
         return
     click.echo(f"{name}: {len(result.tally.previews)} articles (nothing was written)")
-    for line in preview_lines(result.tally.previews) + [""] + summary_lines([result]):
+    for line in preview_lines(result.tally.previews, home.sections().timezone) + [""] + summary_lines([result]):
         click.echo(line)
 
 
@@ -158,7 +158,7 @@ def sources_health() -> None:
     config = home.sources()
     with Store(home.database) as store:
         runs = {s.name: store.runs(s.name, limit=20) for s in config.sources}
-    for line in health_lines(config.sources, runs):
+    for line in health_lines(config.sources, runs, home.sections().timezone):
         click.echo(line)
 
 
@@ -228,13 +228,14 @@ def queue(status: str, any_status: bool, section: str | None, all_copies: bool, 
     """The review queue: one row per story (newest first), or every copy with --all."""
     from crawler.output import queue_json, queue_line
 
-    low_confidence = current_home().sections().classifier["low_confidence"]
+    newsletter = current_home().sections()
     with open_store() as store:
         rows = store.queue(status=None if any_status else status, section=section,
                            all_copies=all_copies, limit=limit)
     for row in rows:
         click.echo(queue_json(row) if as_json else
-                   queue_line(row, all_copies=all_copies, low_confidence=low_confidence))
+                   queue_line(row, all_copies=all_copies, low_confidence=newsletter.classifier["low_confidence"],
+                              zone=newsletter.timezone))
     if not rows and not as_json:
         click.echo(f"nothing {'' if any_status else status + ' '}in the queue", err=True)
 
@@ -248,10 +249,11 @@ def search(terms: tuple[str, ...], limit: int, as_json: bool) -> None:
     """Stored articles whose title or text contains every term (Chinese words of any length), newest first."""
     from crawler.output import queue_json, queue_line
 
+    zone = current_home().sections().timezone
     with open_store() as store:
         rows = store.search(" ".join(terms), limit=limit)
     for row in rows:
-        click.echo(queue_json(row) if as_json else queue_line(row, all_copies=True))
+        click.echo(queue_json(row) if as_json else queue_line(row, all_copies=True, zone=zone))
     if not rows and not as_json:
         click.echo("no article contains all of: " + " ".join(terms), err=True)
 

@@ -74,7 +74,7 @@ def run_demo(path: Path | None, *, port: int, serve: bool, echo: Callable[[str],
     echo(f"queue: {len(rows)} stories from {counts.get('candidates', len(rows))} articles "
          f"(one row per story; `newsdesk --home {home.path} queue --all` lists every copy)")
     for row in rows:
-        echo(queue_line(row))
+        echo(queue_line(row, zone=home.sections().timezone))
     if serve:
         echo("")
         echo("the review web UI is not built yet; the queue above is what editors will review. "

@@ -55,6 +55,7 @@ class Newsletter:
     closing: dict[str, Any] = field(default_factory=dict)
     frequency: str = "monthly"
     first_issue_year: int | None = None
+    timezone: str = "Asia/Shanghai"    # where the newsletter is made: its dates and times are shown there
     classifier: dict[str, float | str] = field(default_factory=lambda: dict(CLASSIFIER_DEFAULTS))
 
     def section_names(self) -> list[str]:
@@ -162,6 +163,18 @@ def _classifier(raw: Any, name: str) -> dict[str, float | str]:
     return settings
 
 
+def _timezone(raw: Any, name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    zone = str(raw or "Asia/Shanghai").strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}: newsletter: timezone: '{zone}' is not a time zone name like Asia/Shanghai "
+                          "or Europe/Berlin") from None
+    return zone
+
+
 def parse_sections(document: Any, path: Path) -> Newsletter:
     """Validate a parsed sections.yaml; ConfigError names the file, the section and the field."""
     name = path.name
@@ -193,6 +206,7 @@ def parse_sections(document: Any, path: Path) -> Newsletter:
         closing=dict(document.get("closing") or {}),
         frequency=str(newsletter.get("frequency") or "monthly"),
         first_issue_year=newsletter.get("first_issue_year"),
+        timezone=_timezone(newsletter.get("timezone"), name),
         classifier=_classifier(document.get("classifier"), name),
     )
 

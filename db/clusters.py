@@ -57,13 +57,14 @@ def outlet_names(runners: str | None) -> list[str]:
     names: list[str] = []
     credited: set[str] = set()
     for _source, outlet, url in json.loads(runners) if runners else []:
-        name = outlet if outlet and outlet not in credited else _site_name(url)
+        name = outlet if outlet and outlet not in credited else site_name(url)
         credited.add(outlet)
         if name not in names:
             names.append(name)
     return names
 
 
-def _site_name(url: str) -> str:
+def site_name(url: str) -> str:
+    """How a reader names the site a URL is on: its host without www."""
     host = (urlsplit(url).hostname or url).lower()
     return host.removeprefix("www.")

@@ -120,6 +120,7 @@ def test_an_english_newsletter_works_the_same_way(tmp_path):
     (lambda d: d["classifier"].update(relevance_threshold=2), "classifier: relevance_threshold: must be between"),
     (lambda d: d["classifier"].update(retrain_every=3), "classifier: 'retrain_every' is not a setting"),
     (lambda d: d["topic"].update(themes="数据"), "topic: themes: must be a mapping"),
+    (lambda d: d["newsletter"].update(timezone="Shanghai"), "newsletter: timezone: 'Shanghai' is not a time zone"),
 ])
 def test_sections_yaml_errors_name_the_file_section_and_field(change, message):
     document = yaml.safe_load(DEFAULT_SECTIONS.read_text(encoding="utf-8"))
@@ -168,6 +169,21 @@ def test_queue_lines_show_section_confidence_low_marks_and_relevance_of_filtered
     assert "[pending] 政策要闻 0.93 2026-11-03 09:30" in queue_line(row)
     assert "区域实践 0.41 (low)" in queue_line({**row, "section": "区域实践", "section_confidence": 0.41})
     assert "[filtered] 政策要闻 0.93 relevance 0.12" in queue_line({**row, "status": "filtered", "relevance": 0.12})
+
+
+def test_queue_lines_show_an_editors_section_without_the_classifiers_old_confidence():
+    row = {"id": 3, "status": "pending", "section": "会议论坛", "section_confidence": 0.93, "decided_by": "alice",
+           "published_at": "2026-11-03T09:30:00+08:00", "outlet": "新华社", "title": "标题", "url": "https://x.cn/1"}
+    assert "[pending] 会议论坛 2026-11-03 09:30 CST" in queue_line(row)
+    assert "0.93" not in queue_line(row)
+
+
+def test_queue_lines_show_times_in_the_newsletters_zone_and_say_which():
+    row = {"id": 3, "status": "pending", "section": "政策要闻", "published_at": "2026-11-03T01:30:00+00:00",
+           "outlet_names": ["新华社", "人民网", "gov.example.cn"], "other_outlets": 2, "title": "标题",
+           "url": "https://x.cn/1"}
+    assert "2026-11-03 09:30 CST  新华社 | 标题  (also run by 2 outlets: 人民网, gov.example.cn)" in queue_line(row)
+    assert "2026-11-03 02:30 CET" in queue_line(row, zone="Europe/Berlin")
 
 
 # -- filtered stories: kept, listed, restorable --------------------------------------------------

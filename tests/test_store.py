@@ -221,6 +221,8 @@ def test_queue_lists_one_row_per_story(story_store):
     by_id = {row["id"]: row for row in rows}
     assert (by_id[1]["copies"], by_id[1]["other_outlets"]) == (4, 2)  # 人民网 and gov-portal
     assert (by_id[5]["copies"], by_id[5]["other_outlets"]) == (1, 0)
+    # Outlets as readers name them: the page's outlet, else its site; never the operator's source name.
+    assert by_id[1]["outlet_names"] == ["新华社", "人民网", "news.example.cn"]
     assert by_id[1]["text"] == "正文 1" and by_id[1]["cluster_id"] == 1
 
 
