@@ -19,6 +19,16 @@ from click.testing import CliRunner
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
+# The suite's "now", for the product (db/clock.py reads it, in this process and every command the
+# tests start) and for the tests' own dates. tests/test_clock.py runs the date-dependent tests (marked
+# `clock`) again a year later, so a test that reads the wall clock behind the clock's back fails.
+SUITE_NOW = "2026-11-20T10:00:00+08:00"
+os.environ.setdefault("NEWSDESK_NOW", SUITE_NOW)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "clock: depends on today's date; run again a year ahead by test_clock.py")
+
 
 def shared_data(*parts: str) -> Path:
     """A folder of ../shared/data, or skip: a fresh clone has no ../shared (CI does)."""

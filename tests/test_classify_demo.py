@@ -10,6 +10,8 @@ import pytest
 from conftest import cli, queue_rows
 from crawler.demo import demo_catalogue
 
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):

@@ -10,9 +10,10 @@ import pytest
 
 from conftest import cli, queue_rows, write_sources
 from crawler.demo import DemoSite, demo_catalogue, demo_sources
-from db import Store
+from db import Store, clock
 
-TODAY = dt.date(2026, 11, 20)
+pytestmark = pytest.mark.clock
+TODAY = clock.today()
 
 
 @pytest.fixture(scope="module")

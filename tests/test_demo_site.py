@@ -18,8 +18,10 @@ import pytest
 from lxml import etree
 
 from crawler.demo import DemoSite, demo_catalogue, demo_sources
+from db import clock
 
-TODAY = dt.date(2026, 11, 3)
+pytestmark = pytest.mark.clock
+TODAY = clock.today() - dt.timedelta(days=17)
 SECTIONS = {"政策要闻", "区域实践", "会议论坛", "科技前沿"}
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
               "news": "http://www.google.com/schemas/sitemap-news/0.9"}
@@ -156,10 +158,9 @@ def test_dates_are_relative_to_today_and_never_in_the_future(catalogue):
     assert [published(e) - published(f) for e, f in zip(catalogue, later)] == [dt.timedelta(days=-30)] * len(later)
 
 
-def test_default_today_is_today_in_shanghai():
-    shanghai_today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+def test_default_today_is_the_clocks_today_in_shanghai():
     newest = max(published(entry) for entry in demo_catalogue())
-    assert newest.date() == shanghai_today
+    assert newest.date() == clock.today("Asia/Shanghai")
 
 
 # ---------------------------------------------------------------- pages over HTTP
@@ -369,7 +370,7 @@ def test_demo_sources_cover_every_kind_and_name_one_links_selector(site):
 
 
 def test_the_site_serves_the_same_pages_as_its_catalogue_for_any_day():
-    other_day = dt.date(2027, 2, 14)
+    other_day = TODAY + dt.timedelta(days=103)
     with DemoSite(today=other_day) as running:
         for entry in demo_catalogue(other_day)[::10]:
             assert fetch(running.base_url + entry["path"])[0] == 200

@@ -21,12 +21,13 @@ from crawler.items import Candidate
 from crawler.near_duplicates import MAX_POSTINGS, NearDuplicates
 from crawler.pipelines import DuplicatePipeline, StorePipeline
 from crawler.text_fingerprints import fingerprint, normalised
-from db import Store
+from db import Store, clock
 from db.fingerprint_index import Fingerprints
 from db.migrations import migrations
 
 REPO = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 11, 3)
+pytestmark = pytest.mark.clock
+TODAY = clock.today() - dt.timedelta(days=17)
 CHINA = dt.timezone(dt.timedelta(hours=8))
 FOOTER = ("（责任编辑：周磊）本网站所刊载信息，不代表本站观点。如转载稿涉及版权等问题，请立即联系我们，"
           "我们将及时处理。太湖在线版权所有，未经书面授权不得转载、摘编或以其他方式使用。")
@@ -47,7 +48,7 @@ class Desk:
         self.store = Store(path)
         self.dedup = DuplicatePipeline(self.store, window_days)
         self.numbers = itertools.count(1)
-        self.today = dt.datetime.now(CHINA).date() - dt.timedelta(days=10)
+        self.today = clock.today(CHINA) - dt.timedelta(days=10)
 
     def add(self, text: str, *, day: int = 0, source: str = "wire", authority: float = 1.0,
             url: str | None = None) -> Candidate:
@@ -259,8 +260,9 @@ def test_the_index_is_rebuilt_for_candidates_stored_before_it(tmp_path, stories)
 
     migrations.apply(Database(conn), stop_before="m006_near_duplicates")
     original = "\n".join(stories["practice-nanjing-ic-projects"])
+    seen = (clock.now() - dt.timedelta(days=19)).isoformat(timespec="seconds")
     conn.execute("INSERT INTO candidates (url, source, text, first_seen_at) VALUES (?, ?, ?, ?)",
-                 ["https://old.example.cn/1.html", "old", original, "2026-11-01T00:00:00+00:00"])
+                 ["https://old.example.cn/1.html", "old", original, seen])
     conn.commit()
     conn.close()
     desk = Desk(path)                                 # the migration adds the index, empty
@@ -313,7 +315,7 @@ import sys
 sys.path.insert(0, sys.argv[1])
 from crawler.near_duplicates import index_entry
 from crawler.text_fingerprints import fingerprint
-from db import Store
+from db import Store, clock
 store = Store(sys.argv[2])
 n = 0
 while True:
