@@ -45,6 +45,7 @@ class Candidate:
     relevance: float | None = None           # how close the story is to the newsletter's topic, 0..1
     explanation: str | None = None           # why, in words: the terms that decided it
     classified_by: str | None = None         # "rules" or "rules+classifier-0003"
+    charset: str | None = None               # the codec the page's bytes were read with (not stored yet)
 
     def store_fields(self) -> dict[str, Any]:
         keys = ("url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
