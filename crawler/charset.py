@@ -69,6 +69,16 @@ _SUPERSETS = {
 # Legacy-encoded text is valid UTF-8 by chance only when very short (the famous 联通 in GBK).
 UTF8_EVIDENCE_CHARS = 16
 
+# A reading of the bytes is damaged when more than MAX_DAMAGED_CHARS of its characters, and more than
+# MAX_DAMAGED_SHARE of its non-ASCII ones, are undecodable: a few bad bytes in a long page are common (a
+# truncated character at a cut, a pasted fragment) and keep the declared charset.
+MAX_DAMAGED_CHARS = 16
+MAX_DAMAGED_SHARE = 0.02
+# Mojibake: at least this many non-ASCII characters, and this share of them in runs of three or more.
+MOJIBAKE_MIN_CHARS = 20
+MOJIBAKE_RUN_SHARE = 0.5
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{3,}")
+
 _SINGLE_BYTE_WESTERN = {"cp1252", "cp1254", "iso8859-15", "latin-1", "ascii"}
 
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([\w.:\-]+)""", re.IGNORECASE)
@@ -95,8 +105,10 @@ def decode_html(body: bytes, content_type: str | None = None, override: str | No
     """Return (text, encoding_used). Order: override (operator's `encoding:`), BOM, charset from the HTTP
     Content-Type header, then <meta charset> / http-equiv in the first ~4 KB, then detection.
     GB2312 and GBK (any spelling, e.g. 'gb_2312-80', 'x-gbk') read as GB18030. A declared charset that
-    fails to decode cleanly but UTF-8 decodes cleanly -> UTF-8 (pages that lie in <meta>). Never raises on
-    bad bytes (errors='replace' as last resort). Unknown charset names are ignored, not fatal."""
+    fails to decode cleanly but UTF-8 decodes cleanly -> UTF-8 (pages that lie in <meta>); one that garbles
+    the bytes (many undecodable, or Latin-1 mojibake of CJK bytes) -> detection, when that reads them well
+    (pages that lie in the header and <meta> alike). Never raises on bad bytes (errors='replace' as last
+    resort). Unknown charset names are ignored, not fatal."""
     body = body or b""
     forced = normalise_charset(override)
     if forced:
@@ -142,6 +154,21 @@ def _decode_declared(body: bytes, declared: list[str]) -> tuple[str, str]:
     if declared[0] != "utf-8" and _is_clearly_utf8(body):
         logger.debug("declared charset %s, but the bytes are UTF-8", declared[0])
         return body.decode("utf-8"), "utf-8"
+    text, used = _read_as_declared(body, declared)
+    if _reads_well(text, used):
+        return text, used
+    # Pages lie in the header AND the <meta> (GBK served as UTF-8 or Latin-1 by a template): when the
+    # declared reading is damaged or mojibake, a detected charset that reads the bytes well wins.
+    guess = _guess_cjk(body) or _guess_with_detector(body)
+    if guess and guess != used:
+        detected = body.decode(guess, errors="replace")
+        if _reads_well(detected, guess):
+            logger.debug("declared charset %s does not fit the bytes; detected %s", used, guess)
+            return detected, guess
+    return text, used
+
+
+def _read_as_declared(body: bytes, declared: list[str]) -> tuple[str, str]:
     for encoding in declared:
         try:
             return body.decode(encoding), encoding
@@ -158,6 +185,23 @@ def _decode_declared(body: bytes, declared: list[str]) -> tuple[str, str]:
     # declared encoding unless it is clearly wrong for most of the page.
     best = min(declared, key=lambda name: _replacement_count(body, name))
     return body.decode(best, errors="replace"), best
+
+
+def _reads_well(text: str, encoding: str) -> bool:
+    """Hardly any undecodable bytes, and not the mojibake a single-byte Western codec makes of CJK bytes."""
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if text.count("\ufffd") > max(MAX_DAMAGED_CHARS, non_ascii * MAX_DAMAGED_SHARE):
+        return False
+    return encoding not in _SINGLE_BYTE_WESTERN or not _looks_like_mojibake(text, non_ascii)
+
+
+def _looks_like_mojibake(text: str, non_ascii: int) -> bool:
+    """Most non-ASCII characters sit in runs of them ("ÖÐ¹ú", "Ã¤Â¸"): each CJK character read byte by byte.
+    Western prose has its accented letters one by one between ASCII ones ("façon", "informação")."""
+    if non_ascii < MOJIBAKE_MIN_CHARS:
+        return False
+    in_runs = sum(len(run) for run in _NON_ASCII_RUN.findall(text))
+    return in_runs > non_ascii * MOJIBAKE_RUN_SHARE
 
 
 def _decode_undeclared(body: bytes) -> tuple[str, str]:

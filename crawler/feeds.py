@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
+from xml.sax import SAXParseException
 from zoneinfo import ZoneInfo
 
 import feedparser
+from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -39,7 +41,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
-    problem = _describe_bozo(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    exception = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    problem = _describe_bozo(exception) if parsed.get("bozo") else None
     if not parsed.entries:
         if _looks_like_html(body):
             raise FeedError("got an HTML page, not a feed; check the URL or use kind: listing")
@@ -47,6 +50,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             raise FeedError("the feed is empty (0 bytes)")
         if problem and not parsed.get("version"):
             raise FeedError(f"not a readable feed: {problem}")
+        if problem and not isinstance(exception, ThingsNobodyCaresAboutButMe):
+            # The parser gave up before the first entry: "no entries" would hide a broken feed as an empty one.
+            raise FeedError(f"the feed is malformed and no entry could be read: {problem}; "
+                            "check it in a browser or ask the site")
         return ParsedFeed(entries=[], title=parsed.feed.get("title"), warning=problem)
     entries = [_entry(e, url) for e in parsed.entries]
     return ParsedFeed(entries=entries, title=parsed.feed.get("title"),
@@ -59,8 +66,12 @@ def _looks_like_html(body: bytes) -> bool:
 
 
 def _describe_bozo(exc: Any) -> str:
+    """feedparser's complaint in one line: "not well-formed (invalid token) at line 3"."""
     if exc is None:
         return "unknown problem"
+    if isinstance(exc, SAXParseException):
+        # str() is "<unknown>:3:16: not well-formed (invalid token)": the file name means nothing here.
+        return f"{exc.getMessage()} at line {exc.getLineNumber()}"[:200]
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
 

@@ -46,11 +46,12 @@ class Candidate:
     explanation: str | None = None           # why, in words: the terms that decided it
     classified_by: str | None = None         # "rules" or "rules+classifier-0003"
     run_id: int | None = None                # the run that stored it
+    charset: str | None = None               # the codec the page's bytes were read with
 
     def store_fields(self) -> dict[str, Any]:
         keys = ("url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
                 "summary", "text_hash", "language", "section", "status", "cluster_id", "authority",
-                "section_confidence", "relevance", "explanation", "classified_by", "run_id")
+                "section_confidence", "relevance", "explanation", "classified_by", "run_id", "charset")
         return {key: getattr(self, key) for key in keys}
 
 

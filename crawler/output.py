@@ -17,7 +17,7 @@ DEFAULT_ZONE = Newsletter.timezone
 QUEUE_FIELDS = ("id", "url", "title", "source", "outlet", "published_at", "section", "status",
                 "cluster_id", "text")
 QUEUE_EXTRAS = ("author", "summary", "fetched_url", "language", "first_seen_at", "copies", "other_outlets",
-                "outlets", "outlet_names", "story_first_seen_at", "version", "decided_by", "suggested_section")
+                "outlets", "outlet_names", "story_first_seen_at", "version", "decided_by", "suggested_section", "charset")
 # What the classifier said: how sure of the section, how relevant to the topic, and why.
 CLASSIFICATION_EXTRAS = ("section_confidence", "relevance", "explanation", "classified_by")
 

@@ -11,8 +11,10 @@ from crawler.dedup import ExactCopies, text_hash
 from crawler.extraction import extract_bytes
 from crawler.items import Candidate, FetchedPage
 from crawler.near_duplicates import DEFAULT_WINDOW_DAYS, NearDuplicates, index_entry
+from crawler.settings import DEFAULTS
 from crawler.shared_store import crawl_store, store_for
 from crawler.text_fingerprints import fingerprint
+from crawler.text_sanity import cut_to_limit, not_text_reason
 
 logger = logging.getLogger(__name__)
 
@@ -32,25 +34,45 @@ class Duplicate(DropItem):
         self.candidate = candidate
 
 
+class NotText(DropItem):
+    """The page's text is not text (decoded binary, no words): an error for its URL, nothing stored."""
+
+
 class ExtractPipeline:
-    """FetchedPage -> Candidate: decode, extract, and fill gaps from the feed or sitemap's hints."""
+    """FetchedPage -> Candidate: decode, extract, fill gaps from the feed or sitemap's hints, refuse what is
+    not text, and cut text longer than max_text_chars (saying so in the run record)."""
+
+    def __init__(self, max_text_chars: int = DEFAULTS["max_text_chars"], crawler=None) -> None:
+        self.max_text_chars = max_text_chars
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getint("NEWSDESK_MAX_TEXT_CHARS", DEFAULTS["max_text_chars"]), crawler)
 
     def process_item(self, page: FetchedPage, spider=None) -> Candidate:
         article = extract_bytes(page.body, page.url, page.content_type, page.encoding)
         hints = page.hints
-        text = article.text.strip()
+        text, charset = article.text.strip(), article.charset
         if len(text) < MIN_TEXT_CHARS and hints.get("content") and not page.from_feed:
             fallback = extract_bytes(f"<html><body><article>{hints['content']}</article></body></html>"
                                      .encode("utf-8"), page.url, "text/html; charset=utf-8")
-            text = fallback.text.strip() or text
+            if fallback.text.strip():
+                text, charset = fallback.text.strip(), fallback.charset
         if len(text) < MIN_TEXT_CHARS:
             raise Skipped(f"no article text found at {page.url}")
+        kept = cut_to_limit(text, self.max_text_chars)
+        reason = not_text_reason(kept)
+        if reason:
+            raise NotText(f"not text: {reason}; not stored")
+        if len(kept) < len(text):
+            self._report(page.url, f"text cut to {self.max_text_chars:,} characters (max_text_chars)")
         return Candidate(
             source=page.source,
             url=page.url,
             fetched_url=page.url,
             title=hints.get("title") if page.from_feed else (article.title or hints.get("title")),
-            text=text,
+            text=kept,
             # A feed or news sitemap states the date outright; the page's own date fills in otherwise.
             published_at=hints.get("published_at") or article.published_at,
             author=article.author or hints.get("author"),
@@ -58,7 +80,15 @@ class ExtractPipeline:
             summary=hints.get("summary"),
             language=article.language,
             declared_canonical=article.canonical_url,
+            charset=charset,
         )
+
+    def _report(self, url: str, message: str) -> None:
+        """A note for the run record of the source being crawled (the spider's tally), and the log."""
+        logger.warning("%s: %s", url, message)
+        tally = getattr(getattr(self.crawler, "spider", None), "tally", None)
+        if tally is not None:
+            tally.error(url, message)
 
 
 class CanonicalPipeline:

@@ -26,6 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("retries", 2, "Times a failed request (timeout, connection error, 5xx, 429) is retried."),
     Setting("retry_backoff", 2.0, "Seconds before the first retry; doubled for each further retry, with jitter."),
     Setting("max_page_mb", 10, "Largest page, feed or sitemap downloaded, in megabytes; bigger ones are refused."),
+    Setting("max_text_chars", 200_000, "Longest article text stored, in characters; a longer one is cut at a "
+                                       "paragraph end, and the run record says so."),
     Setting("max_redirects", 5, "Redirects followed for one request before it is given up as a loop."),
     Setting("max_sites_at_once", 8, "Sites crawled side by side; sources of one site always run one after another."),
     Setting("max_items_per_source", 200, "Article pages fetched from one source in one run."),
@@ -60,6 +62,7 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
         "NEWSDESK_RETRY_BACKOFF": float(s["retry_backoff"]),
         "NEWSDESK_MAX_ITEMS": int(s["max_items_per_source"]),
         "NEWSDESK_DEDUP_WINDOW_DAYS": int(s["dedup_window_days"]),
+        "NEWSDESK_MAX_TEXT_CHARS": int(s["max_text_chars"]),
         "REDIRECT_MAX_TIMES": int(s["max_redirects"]),
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

@@ -344,3 +344,10 @@ def m022_stories(db: Database) -> None:
         ALTER TABLE candidates RENAME COLUMN section TO suggested_section;
         """
     )
+
+
+@migrations()
+def m023_candidate_charset(db: Database) -> None:
+    # The codec a page's bytes were read with: pages lie about it, and an operator checking a garbled
+    # story wants to know what was used.
+    db.executescript("ALTER TABLE candidates ADD COLUMN charset TEXT;")

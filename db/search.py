@@ -2,10 +2,18 @@
 
 import logging
 
+from .errors import StoreError
+
 logger = logging.getLogger(__name__)
 
 # The trigram tokenizer cannot match a phrase shorter than this (e.g. 数据, 量子).
 TRIGRAM_MIN_CHARS = 3
+# Each short term is a LIKE condition, and SQLite refuses a WHERE clause nested deeper than 1,000
+# ("Expression tree is too large"; about 997 terms); long terms share one MATCH, which takes thousands.
+# Nobody searches with more than a few words: the limit stays ten times below what SQLite takes.
+MAX_SEARCH_TERMS = 100
+# A term longer than a long headline finds nothing a shorter one would not.
+MAX_TERM_CHARS = 200
 
 
 def fts_phrase(term: str) -> str:
@@ -22,9 +30,15 @@ def like_pattern(term: str) -> str:
 def search_condition(query: str, alias: str = "c") -> tuple[str, list[str]]:
     """A WHERE condition (and its parameters) that every whitespace-separated term must meet.
 
-    An empty query gives ("", []); the caller decides what that means.
+    An empty query gives ("", []); the caller decides what that means. Raises StoreError for more terms,
+    or a longer term, than a search may have.
     """
     terms = query.split()
+    if len(terms) > MAX_SEARCH_TERMS:
+        raise StoreError(f"too many search terms ({len(terms)}); use at most {MAX_SEARCH_TERMS}")
+    longest = max(terms, key=len, default="")
+    if len(longest) > MAX_TERM_CHARS:
+        raise StoreError(f"a search term of {len(longest)} characters is too long; use at most {MAX_TERM_CHARS}")
     long_terms = [term for term in terms if len(term) >= TRIGRAM_MIN_CHARS]
     short_terms = [term for term in terms if len(term) < TRIGRAM_MIN_CHARS]
     conditions: list[str] = []

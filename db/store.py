@@ -28,7 +28,7 @@ STORY_COLUMNS = "s.status, s.section, s.version, s.decided_by"
 
 CANDIDATE_FIELDS = (
     "url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
-    "summary", "text_hash", "language", "section", "status", "cluster_id", "authority", "run_id",
+    "summary", "text_hash", "language", "section", "status", "cluster_id", "authority", "run_id", "charset",
     *CLASSIFICATION_FIELDS,
 )
 REQUIRED_FIELDS = ("url", "source", "text")

@@ -139,3 +139,50 @@ def test_gne_pages_that_declare_gb2312_but_are_utf8():
         body = (folder / name).read_bytes()
         assert b"gb2312" in body[:4096].lower()
         assert decode_html(body)[1] == "utf-8", name
+
+
+# -- pages that lie about their charset everywhere they can ---------------------------------------------------
+
+LONG_TEXT = ("上海市经济和信息化委员会日前印发《关于推动数字经济高质量发展的若干措施》，提出到二〇二八年数字经济核心"
+             "产业增加值占比达到百分之十五。措施围绕数据要素、算力基础设施、人工智能产业和数字化转型四个方面提出二十条举措。")
+
+
+def test_gbk_bytes_declared_utf8_in_header_and_meta_are_read_as_gb18030():
+    body = page("utf-8", text=LONG_TEXT).encode("gbk")
+    text, used = decode_html(body, "text/html; charset=utf-8")
+    assert used == "gb18030"
+    assert LONG_TEXT in text
+
+
+def test_gbk_bytes_declared_latin1_in_header_and_meta_are_read_as_gb18030():
+    body = page("iso-8859-1", text=LONG_TEXT).encode("gbk")
+    text, used = decode_html(body, "text/html; charset=iso-8859-1")
+    assert used == "gb18030"
+    assert LONG_TEXT in text
+
+
+def test_a_real_latin1_page_keeps_its_declared_charset():
+    french = ("<html><head><meta charset='iso-8859-1'><title>Économie</title></head><body><p>"
+              + "L'économie numérique française a progressé de façon spectaculaire. Les données, "
+                "l'informatique en nuage et l'intelligence artificielle sont au cœur des priorités du "
+                "gouvernement, qui prévoit des aides aux entreprises. Où en sont les régions ? Ça dépend. " * 4
+              + "</p></body></html>")
+    text, used = decode_html(french.encode("cp1252"), "text/html; charset=iso-8859-1")
+    assert used == "cp1252"
+    assert "façon spectaculaire" in text and "cœur" in text
+
+
+def test_portuguese_and_german_pages_declared_latin1_are_not_mistaken_for_chinese():
+    prose = ("A transformação digital das regiões avança: informação, inovação e gestão pública estão em "
+             "expansão. Die Überprüfung der Maßnahmen für Größere Städte zeigt höhere Qualität. ") * 6
+    body = f"<html><head><meta charset='latin1'></head><body><p>{prose}</p></body></html>".encode("cp1252")
+    text, used = decode_html(body, "text/html; charset=latin1")
+    assert used == "cp1252"
+    assert prose in text
+
+
+def test_utf8_page_declared_utf8_with_heavy_damage_is_not_redetected_as_something_else():
+    # Damage without a better reading of the bytes leaves the declared charset in place.
+    body = page("utf-8").encode("utf-8") + bytes(range(128, 256)) * 3
+    text, used = decode_html(body, "text/html; charset=utf-8")
+    assert used == "utf-8" and TEXT in text

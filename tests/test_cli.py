@@ -129,6 +129,18 @@ def test_search_finds_two_and_three_character_chinese_words(tmp_path):
     assert none.exit_code == 0 and "no article contains all of: 量子 授权" in none.output
 
 
+def test_search_with_a_thousand_terms_is_a_one_line_error(tmp_path):
+    home = tmp_path / "home"
+    assert cli("init", str(home)).returncode == 0
+    for terms in ([chr(0x4E00 + n) for n in range(1000)], [f"w{n:04d}" for n in range(1000)]):
+        result = cli("--home", str(home), "search", *terms)
+        assert result.returncode == 1
+        assert result.stderr == "error: too many search terms (1000); use at most 100\n"
+    result = cli("--home", str(home), "search", "x" * 1000)
+    assert (result.returncode, result.stderr) == (1, "error: a search term of 1000 characters is too long; "
+                                                     "use at most 200\n")
+
+
 def test_crawl_shows_progress_on_a_terminal_and_only_the_summary_otherwise(server, tmp_path):
     import shlex
     import subprocess

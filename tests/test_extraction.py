@@ -125,6 +125,24 @@ def test_undecodable_bytes_never_raise():
     assert isinstance(article.text, str)
 
 
+def test_the_charset_the_text_was_read_with_is_carried_out():
+    html = _page()
+    assert extract(html).charset is None  # decoded text: nobody knows its bytes
+    assert extract_bytes(html.replace("utf-8", "gb2312").encode("gbk"), "http://example.cn/a").charset == "gb18030"
+    lying = extract_bytes(html.encode("gbk"), "http://example.cn/a", "text/html; charset=utf-8")
+    assert lying.charset == "gb18030" and "长三角地区数字经济" in lying.text
+
+
+def test_runs_of_white_space_are_collapsed_even_in_pre():
+    english = "".join(f"<p>The regional data exchange opened a new trading floor on Monday, paragraph {n}, and "
+                      "officials said more listings would follow within the year.</p>" for n in range(6))
+    html = (f"<html><head><title>Data exchange opens</title></head><body><article><h1>Data exchange opens</h1>"
+            f"{english}<pre>first   line{' ' * 1_000_000}same line\n\n\n  second line</pre></article></body></html>")
+    text = extract(html, "https://example.org/a").text
+    assert len(text) < 2_000
+    assert "paragraph 5" in text and "first line same line\nsecond line" in text
+
+
 def test_extraction_is_a_pure_function_of_its_input():
     page = (GOLDEN / "share_related_footer.html").read_bytes()
     assert extract_bytes(page, "https://a.example/x") == extract_bytes(page, "https://a.example/x")

@@ -83,3 +83,38 @@ def test_truncated_feed_keeps_the_entries_before_the_cut():
 def test_what_is_not_a_feed_says_what_it_is(body, message):
     with pytest.raises(FeedError, match=message):
         parse_feed(body, "https://x.cn/rss.xml", "text/html")
+
+
+@pytest.mark.parametrize("damage, where", [
+    ("<!-- the template's comment is never closed\n", "unclosed token at line 3"),
+    ("<description><![CDATA[ site news, never closed\n", "unclosed CDATA section at line"),
+])
+def test_malformed_feed_with_no_readable_entry_says_why(damage: str, where: str):
+    body = RSS2.replace("<item>", damage + "<item>", 1).encode()
+    with pytest.raises(FeedError) as raised:
+        parse_feed(body, "https://x.cn/rss.xml")
+    message = str(raised.value)
+    assert message.startswith("the feed is malformed and no entry could be read: ")
+    assert where in message and message.endswith("; check it in a browser or ask the site")
+    assert "\n" not in message and "<unknown>" not in message
+
+
+def test_a_well_formed_feed_without_entries_is_not_an_error():
+    body = b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+    feed = parse_feed(body, "https://x.cn/rss.xml", "application/rss+xml")
+    assert feed.entries == [] and feed.warning is None
+
+
+@pytest.mark.parametrize("content_type", [None, "application/rss+xml"])
+def test_an_empty_feed_with_a_quibble_is_not_an_error(content_type):
+    # No Content-Type, a wrong encoding declaration (feedparser's NonXMLContentType, CharacterEncodingOverride):
+    # the feed was read to its end and truly has no entries.
+    body = '<?xml version="1.0" encoding="us-ascii"?><rss version="2.0"><channel><title>某网</title></channel></rss>'
+    feed = parse_feed(body.encode("utf-8"), "https://x.cn/rss.xml", content_type)
+    assert feed.entries == [] and feed.title == "某网" and feed.warning
+
+
+def test_the_warning_of_a_readable_damaged_feed_names_the_line():
+    body = RSS2.replace("<title>Second &amp; more</title>", "<title>Second & more</title>").encode()
+    assert parse_feed(body, "https://x.cn/rss.xml").warning == \
+        "feed is malformed but readable: not well-formed (invalid token) at line 6"

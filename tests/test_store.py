@@ -365,6 +365,27 @@ def test_search_follows_updates(news_store):
     news_store.conn.execute("INSERT INTO candidates_fts (candidates_fts) VALUES ('integrity-check')")
 
 
+def test_search_takes_as_many_terms_as_the_limit_of_each_kind(news_store):
+    from db.search import MAX_SEARCH_TERMS
+
+    short = [chr(0x4E00 + n) for n in range(MAX_SEARCH_TERMS)]        # LIKE, one condition each
+    long = [f"术语{n:03d}" for n in range(MAX_SEARCH_TERMS)]           # one FTS5 MATCH with every phrase
+    assert news_store.search(" ".join(short)) == []
+    assert news_store.search(" ".join(long)) == []
+    assert ids(news_store.search(" ".join(["数据"] * MAX_SEARCH_TERMS))) == [1, 3]
+
+
+@pytest.mark.parametrize("terms, message", [
+    ([chr(0x4E00 + n) for n in range(1000)], "too many search terms (1000); use at most 100"),
+    ([f"term{n}" for n in range(5000)], "too many search terms (5000); use at most 100"),
+    (["数据", "量" * 5000], "a search term of 5000 characters is too long; use at most 200"),
+])
+def test_search_refuses_what_the_database_cannot_take(news_store, terms, message):
+    with pytest.raises(StoreError) as raised:
+        news_store.search(" ".join(terms))
+    assert str(raised.value) == message
+
+
 # -- runs ----------------------------------------------------------------------------
 
 

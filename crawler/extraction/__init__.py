@@ -34,6 +34,7 @@ class Article:
     outlet: str | None        # publisher the page names (og:site_name, 来源：XXX line, JSON-LD publisher...)
     canonical_url: str | None # <link rel=canonical> / og:url, made absolute against url
     language: str | None      # e.g. "zh", "en" when determinable
+    charset: str | None = None  # the codec the page's bytes were read with; None when given decoded text
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -69,7 +70,9 @@ def extract_bytes(body: bytes, url: str | None = None, content_type: str | None 
     """Decode fetched bytes (crawler.charset.decode_html) and extract the article."""
     text, used = decode_html(body, content_type=content_type, override=encoding)
     logger.debug("decoded %s as %s", url or "page", used)
-    return extract(text, url)
+    article = extract(text, url)
+    article.charset = used
+    return article
 
 
 def _byline_lines(blocks: list[Block], body: Body) -> list[str]:

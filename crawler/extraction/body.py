@@ -19,6 +19,7 @@ from lxml import etree
 from crawler.extraction.blocks import Block
 from crawler.extraction.boilerplate import strip_furniture
 from crawler.extraction.density import densest_body
+from crawler.extraction.document import normalise_space
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ def extract_body(html: str, root: etree._Element, blocks: list[Block], title: st
     if is_cjk(density_text) and len(density_text) >= MIN_DENSITY_CHARS:
         return Body(density_text, *span, method="density")
 
-    trafilatura_text = "\n".join(strip_furniture(_trafilatura(html, url).split("\n"), title))
+    # Trafilatura keeps <pre> text as it stands; a hostile page pads it with a megabyte of spaces.
+    trafilatura_lines = [normalise_space(line) for line in _trafilatura(html, url).split("\n")]
+    trafilatura_text = "\n".join(strip_furniture(trafilatura_lines, title))
     if _prose_chars(density_text) > RESCUE_RATIO * max(1, _prose_chars(trafilatura_text)):
         return Body(density_text, *span, method="density")
     if not trafilatura_text.strip():
