@@ -19,6 +19,7 @@ TRACKING_PARAMS = {
 }
 TRACKING_PREFIXES = ("utm_", "share_", "wt.", "hmsr", "hmpl", "hmcu", "hmkw", "hmci", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+WEB_SCHEMES = ("http", "https")  # the only schemes Newsdesk fetches (crawler/fetch_rules.py) or files an article under
 
 
 def _is_tracking(name: str) -> bool:
@@ -40,7 +41,7 @@ def accepted_canonical(url: str, declared: str | None) -> str | None:
     if not declared:
         return None
     absolute = urljoin(url, declared.strip())
-    if urlsplit(absolute).scheme.lower() not in ("http", "https"):
+    if urlsplit(absolute).scheme.lower() not in WEB_SCHEMES:
         return None
     if not same_site(absolute, url) or urlsplit(absolute).path in ("", "/"):
         return None

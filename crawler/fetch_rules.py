@@ -6,9 +6,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.canonical import same_site
-
-FETCHED_SCHEMES = ("http", "https")
+from crawler.canonical import WEB_SCHEMES, same_site
 
 # request.meta["role"] says what a request is for, which decides where its redirects may lead.
 SOURCE = "source"    # the source's own URL: it may move to another site (followed, and reported)
@@ -22,7 +20,7 @@ class Refused(IgnoreRequest):
 
 def scheme_refusal(url: str) -> str | None:
     """Why this URL is not fetched, or None when its scheme is one Newsdesk fetches."""
-    if urlsplit(url).scheme.lower() in FETCHED_SCHEMES:
+    if urlsplit(url).scheme.lower() in WEB_SCHEMES:
         return None
     return "not fetched: only http and https URLs are followed"
 
@@ -30,7 +28,7 @@ def scheme_refusal(url: str) -> str | None:
 def redirect_refusal(role: str | None, first_url: str, target: str) -> str | None:
     """Why a redirect from first_url (the start of the chain) to target is not followed, or None."""
     scheme = urlsplit(target).scheme.lower()
-    if scheme not in FETCHED_SCHEMES:
+    if scheme not in WEB_SCHEMES:
         return f"redirected to a {scheme}:// URL; refused (only http and https are fetched)"
     if role == FOLLOW and not same_site(target, first_url):
         return (f"redirected off the site to {target}; refused "
