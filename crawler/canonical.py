@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import re
+import ipaddress
+from functools import cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+import tldextract
 
 # Parameters that say who sent the reader, never which page it is.
 TRACKING_PARAMS = {
@@ -16,6 +19,7 @@ TRACKING_PARAMS = {
 }
 TRACKING_PREFIXES = ("utm_", "share_", "wt.", "hmsr", "hmpl", "hmcu", "hmkw", "hmci", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+WEB_SCHEMES = ("http", "https")  # the only schemes Newsdesk fetches (crawler/fetch_rules.py) or files an article under
 
 
 def _is_tracking(name: str) -> bool:
@@ -24,17 +28,24 @@ def _is_tracking(name: str) -> bool:
 
 
 def canonical_url(url: str, *, declared: str | None = None) -> str:
-    """The article's one address: the page's own rel=canonical when sane, cleaned of tracking and fragments.
+    """The article's one address: the page's own rel=canonical when sane, cleaned of tracking and fragments."""
+    return clean_url(accepted_canonical(url, declared) or url)
 
-    `declared` is what the page names as canonical; it is used only when it stays on the same site
-    (some portals point every page's canonical at their home page, or at a mobile domain).
+
+def accepted_canonical(url: str, declared: str | None) -> str | None:
+    """The page's declared rel=canonical, absolute, when it may name the article; None otherwise.
+
+    It must stay on the page's own site (by the Public Suffix List: a.github.io cannot speak for
+    b.github.io) and name more than a home page (some portals point every page's canonical at it).
     """
-    chosen = url
-    if declared:
-        absolute = urljoin(url, declared.strip())
-        if _same_site(absolute, url) and urlsplit(absolute).path not in ("", "/"):
-            chosen = absolute
-    return clean_url(chosen)
+    if not declared:
+        return None
+    absolute = urljoin(url, declared.strip())
+    if urlsplit(absolute).scheme.lower() not in WEB_SCHEMES:
+        return None
+    if not same_site(absolute, url) or urlsplit(absolute).path in ("", "/"):
+        return None
+    return absolute
 
 
 def clean_url(url: str) -> str:
@@ -42,6 +53,8 @@ def clean_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~") or "/"
@@ -49,19 +62,34 @@ def clean_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 
 
+@cache
+def _public_suffixes() -> tldextract.TLDExtract:
+    """The Public Suffix List snapshot that ships with tldextract: never downloaded, never cached on disk."""
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True,
+                                 include_psl_private_domains=True)
+
+
 def _registrable(host: str) -> str:
-    labels = host.lower().split(".")
-    # Chinese second-level suffixes (gov.cn, com.cn, ...) need three labels to name a site.
-    if len(labels) >= 3 and re.fullmatch(r"(com|net|org|gov|edu|ac)", labels[-2]) and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    """The registrable domain of a host (x.com.cn, a.github.io); an IP address, or a host under no
+    public suffix (localhost, intranet), is a site of its own."""
+    host = host.lower().rstrip(".").strip("[]")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    parts = _public_suffixes()(host)
+    if parts.domain and parts.suffix:
+        return f"{parts.domain}.{parts.suffix}"
+    return host
 
 
 def site_of(url: str) -> str:
-    """The site a URL belongs to (news.x.com.cn and www.x.com.cn are one site)."""
+    """The site a URL belongs to (news.x.com.cn and www.x.com.cn are one site; a.github.io and
+    b.github.io are two)."""
     return _registrable(urlsplit(url).hostname or "")
 
 
-def _same_site(a: str, b: str) -> bool:
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs belong to one site (both with a host)."""
     host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
-    return bool(host_a) and _registrable(host_a) == _registrable(host_b)
+    return bool(host_a) and bool(host_b) and _registrable(host_a) == _registrable(host_b)

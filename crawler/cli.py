@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -191,15 +192,15 @@ def extract(target: str, as_json: bool, encoding: str | None) -> None:
     from crawler.extraction import extract_bytes
     from crawler.single_page import fetch_page
 
-    if target.startswith(("http://", "https://")):
+    path = Path(target)
+    if path.is_file():
+        body, content_type, url = path.read_bytes(), None, None
+    elif urlsplit(target).scheme:
         home = current_home()
         settings = home.sources().settings if home.exists() else None
-        body, content_type, url = fetch_page(target, settings)
+        body, content_type, url = fetch_page(target, settings)  # the crawl's rules: other schemes are refused
     else:
-        path = Path(target)
-        if not path.is_file():
-            raise NewsdeskError(f"{target}: no such file; give a saved page or an http(s) URL")
-        body, content_type, url = path.read_bytes(), None, None
+        raise NewsdeskError(f"{target}: no such file; give a saved page or an http(s) URL")
     article = extract_bytes(body, url, content_type, encoding)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(article), ensure_ascii=False))

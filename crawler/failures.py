@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 from scrapy.exceptions import (
@@ -14,6 +16,12 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+# Scrapy's own exception for a compressed body that unpacks beyond DOWNLOAD_MAXSIZE (a gzip bomb).
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+
+from crawler.fetch_rules import Refused
+
+FIRST_TRY_AT = "first_try_at"  # request.meta: time.monotonic() of a request's first try (middlewares.TryClock)
 
 
 class AlreadyStored(IgnoreRequest):
@@ -23,6 +31,8 @@ class AlreadyStored(IgnoreRequest):
 def describe_failure(failure: Failure, settings) -> str:
     """A one-line reason for a failed request, naming what to do where there is something to do."""
     exc = failure.value
+    if failure.check(Refused):
+        return str(exc)
     if failure.check(HttpError):
         status = exc.response.status
         hint = {404: "the page is gone; check the URL", 403: "the site refuses us; check the URL or contact it",
@@ -31,12 +41,13 @@ def describe_failure(failure: Failure, settings) -> str:
             hint = "the site is failing; it will be retried next run"
         return f"HTTP {status}" + (f": {hint}" if hint else "")
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
-        return f"timed out after {settings.getfloat('DOWNLOAD_TIMEOUT'):g} s; the site is slow or down"
+        return _timed_out(getattr(failure, "request", None), settings.getfloat("DOWNLOAD_TIMEOUT"))
     if failure.check(DNSLookupError, CannotResolveHostError):
         return "cannot resolve the host name; check the URL"
     if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection refused; the site is down or the port is wrong"
-    if failure.check(DownloadCancelledError) or "max size" in str(exc).lower():
+    if (failure.check(DownloadCancelledError) or "max size" in str(exc).lower()
+            or isinstance(exc.__cause__, _DecompressionMaxSizeExceeded)):
         limit = settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024
         return f"larger than max_page_mb ({limit:g} MB); not downloaded"
     if failure.check(ResponseDataLossError):
@@ -49,3 +60,12 @@ def describe_failure(failure: Failure, settings) -> str:
         return f"download failed: {exc}"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _timed_out(request, limit: float) -> str:
+    """A timeout, with how many tries it took and how long they all took (retries and backoff add up)."""
+    meta = request.meta if request is not None else {}
+    tries = meta.get("retry_times", 0) + 1
+    started = meta.get(FIRST_TRY_AT)
+    spent = f", {tries} tries over {time.monotonic() - started:.0f} s" if tries > 1 and started is not None else ""
+    return f"timed out: no complete answer within {limit:g} s{spent}; the site is slow or down"

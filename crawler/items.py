@@ -13,6 +13,7 @@ class FetchedPage:
     source: str
     url: str                                 # where the body came from, after redirects
     body: bytes
+    requested_url: str | None = None         # the URL asked for, before redirects (None: url itself)
     content_type: str | None = None
     encoding: str | None = None              # the operator's override from sources.yaml
     hints: dict[str, Any] = field(default_factory=dict)  # title, published_at, author, summary from a feed/sitemap
@@ -34,6 +35,7 @@ class Candidate:
     summary: str | None = None
     language: str | None = None
     declared_canonical: str | None = None
+    requested_url: str | None = None         # the URL asked for, before redirects; not stored
     text_hash: str | None = None
     cluster_id: int | None = None
     section: str | None = None

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from crawler.canonical import site_of
+from crawler.canonical import WEB_SCHEMES, site_of
 
 # Ancestors whose links are never articles of this listing.
 CHROME_WORDS = re.compile(
@@ -83,7 +83,7 @@ def _links(document, base_url: str) -> list[Link]:
             continue
         url = urljoin(base_url, href).split("#", 1)[0]
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or site_of(url) != site:
+        if parts.scheme not in WEB_SCHEMES or site_of(url) != site:
             continue
         text = " ".join((anchor.get("title") or anchor.text_content() or "").split())
         links.append(Link(url=url, text=text, container=_container(anchor),

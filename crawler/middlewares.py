@@ -1,19 +1,61 @@
-"""Downloader middlewares: skip articles already stored, conditional GET for feeds, retries with backoff."""
+"""Downloader middlewares: the fetch rules, timing of tries, skip articles already stored, conditional GET
+for feeds, retries with backoff, redirects Newsdesk follows."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import random
+import time
+from urllib.parse import urljoin
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import NotConfigured
+from w3lib.url import safe_url_string
 
 from crawler.canonical import clean_url
+from crawler.failures import FIRST_TRY_AT, AlreadyStored
+from crawler.fetch_rules import ARTICLE, Refused, first_url, redirect_refusal, scheme_refusal
 from crawler.shared_store import crawl_store
-from crawler.failures import AlreadyStored
 
 logger = logging.getLogger(__name__)
+
+
+class FetchRules:
+    """Refuse, before robots.txt or any download handler sees it, a request Newsdesk does not make:
+    a scheme other than http and https, or a redirect (meta refresh included) where its kind may not go."""
+
+    def process_request(self, request, spider=None):
+        refusal = scheme_refusal(request.url)
+        if refusal is None and request.meta.get("redirect_urls"):
+            refusal = redirect_refusal(request.meta.get("role"), first_url(request), request.url)
+        if refusal:
+            raise Refused(refusal)
+        return None
+
+
+class TryClock:
+    """Note when a request was first tried, so a failure after retries can say how long they all took."""
+
+    def process_request(self, request, spider=None):
+        request.meta.setdefault(FIRST_TRY_AT, time.monotonic())
+        return None
+
+
+class SafeRedirects(RedirectMiddleware):
+    """Scrapy's redirects, but a redirect Newsdesk does not follow fails with its reason (Scrapy hands
+    back the 3xx response of a redirect to file:// or ftp://, which read as a puzzling "HTTP 302")."""
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get("Location")
+        if (location and response.status in (301, 302, 303, 307, 308) and not request.meta.get("dont_redirect")
+                and response.status not in request.meta.get("handle_httpstatus_list", ())):
+            target = urljoin(request.url, safe_url_string(location))
+            refusal = redirect_refusal(request.meta.get("role"), first_url(request), target)
+            if refusal:
+                raise Refused(refusal)
+        return super().process_response(request, response)
 
 
 class KnownUrlFilter:
@@ -30,7 +72,7 @@ class KnownUrlFilter:
         return cls(store)
 
     def process_request(self, request, spider=None):
-        if request.meta.get("article") and self.store.known_urls([clean_url(request.url)]):
+        if request.meta.get("role") == ARTICLE and self.store.known_urls([clean_url(request.url)]):
             raise AlreadyStored(f"already stored: {request.url}")
         return None
 

@@ -6,7 +6,7 @@ import logging
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.canonical import canonical_url
+from crawler.canonical import accepted_canonical, clean_url, same_site
 from crawler.dedup import ExactCopies, text_hash
 from crawler.extraction import extract_bytes
 from crawler.items import Candidate, FetchedPage
@@ -81,6 +81,7 @@ class ExtractPipeline:
             language=article.language,
             declared_canonical=article.canonical_url,
             charset=charset,
+            requested_url=page.requested_url,
         )
 
     def _report(self, url: str, message: str) -> None:
@@ -92,10 +93,19 @@ class ExtractPipeline:
 
 
 class CanonicalPipeline:
-    """One address per article: rel=canonical when it is sane, tracking and fragments dropped."""
+    """One address per article: rel=canonical when it is sane, tracking and fragments dropped.
+
+    A page reached by a redirect from another site is kept only when it names its own canonical URL on
+    its own site: a link on one site never files another site's page under an address of its choosing.
+    """
 
     def process_item(self, candidate: Candidate, spider=None) -> Candidate:
-        candidate.url = canonical_url(candidate.fetched_url, declared=candidate.declared_canonical)
+        declared = accepted_canonical(candidate.fetched_url, candidate.declared_canonical)
+        requested = candidate.requested_url or candidate.fetched_url
+        if declared is None and not same_site(requested, candidate.fetched_url):
+            raise DropItem(f"redirected here from {requested} (another site) and names no rel=canonical "
+                           "on its own site; not stored")
+        candidate.url = clean_url(declared or candidate.fetched_url)
         candidate.text_hash = text_hash(candidate.text)
         return candidate
 
@@ -119,6 +129,8 @@ class DuplicatePipeline:
         return pipeline
 
     def process_item(self, candidate: Candidate, spider=None) -> Candidate:
+        if self._claims_another_sources_article(candidate):
+            candidate.url = clean_url(candidate.fetched_url)
         if self.store.known_urls([candidate.url]):
             raise Duplicate(f"already stored: {candidate.url}", candidate)
         verdict = self.near_duplicates.check(candidate.text, candidate.published_at)
@@ -126,6 +138,16 @@ class DuplicatePipeline:
         # Identical text joins its story even beyond the window the index looks in.
         candidate.cluster_id = verdict.match.cluster_id if verdict.match else self.copies.cluster_for(candidate)
         return candidate
+
+    def _claims_another_sources_article(self, candidate: Candidate) -> bool:
+        """Whether the page's rel=canonical names a URL another source stored from another page: a page
+        never takes over an article it did not fetch; it is kept under its own address instead."""
+        fetched = clean_url(candidate.fetched_url)
+        if candidate.url == fetched:
+            return False
+        holder = self.store.candidate_by_url(candidate.url)
+        return (holder is not None and holder["source"] != candidate.source
+                and clean_url(holder["fetched_url"] or holder["url"]) != fetched)
 
 
 class StorePipeline:

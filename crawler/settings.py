@@ -65,14 +65,28 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
         "NEWSDESK_MAX_TEXT_CHARS": int(s["max_text_chars"]),
         "REDIRECT_MAX_TIMES": int(s["max_redirects"]),
         "COOKIES_ENABLED": False,
+        # Only http and https are fetched: no handler for file:, data:, s3: or ftp: (crawler/fetch_rules.py
+        # refuses them with a reason before they get here).
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None},
+        # Only the extensions a crawl uses: no telnet console, no remote control (an HTTP endpoint that runs
+        # Python for whoever holds its token), no feed export, log stats, memory watch or spider state.
+        "EXTENSIONS_BASE": {"scrapy.extensions.corestats.CoreStats": 0,
+                            "scrapy.extensions.closespider.CloseSpider": 0},
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "HTTPERROR_ALLOW_ALL": False,
         "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.FetchRules": 10,
+            "crawler.middlewares.TryClock": 20,
             "crawler.middlewares.KnownUrlFilter": 50,
             "crawler.middlewares.ConditionalGet": 60,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.robots.RobotsRule": 100,
             "crawler.middlewares.RetryBackoff": 560,
+            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+            "crawler.middlewares.SafeRedirects": 600,
         },
         "SPIDER_MODULES": ["spiders"],
         "ITEM_PIPELINES": {

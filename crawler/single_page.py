@@ -1,46 +1,63 @@
-"""Fetch one page for `newsdesk extract URL`: same user agent, robots.txt, timeout and size limit as crawls."""
+"""Fetch one page for `newsdesk extract URL` through Scrapy, by a crawl's own rules: http and https only,
+robots.txt, redirects, the whole-download timeout, the size limit, gzip and deflate decoding."""
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
-import urllib.robotparser
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
+
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler.errors import NewsdeskError
-from crawler.settings import DEFAULTS, user_agent
+from crawler.failures import describe_failure
+from crawler.fetch_rules import ARTICLE
+from crawler.settings import scrapy_settings
+
+
+class PageSpider(scrapy.Spider):
+    """Ask for one page and keep the answer (body, content type, final URL) or the reason it failed."""
+
+    name = "extract"
+
+    def __init__(self, url: str, answer: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.url = url
+        self.answer = answer
+
+    async def start(self):
+        yield scrapy.Request(self.url, callback=self.keep, errback=self.failed, meta={"role": ARTICLE},
+                             dont_filter=True)
+
+    def keep(self, response: Response) -> None:
+        content_type = response.headers.get("Content-Type")
+        self.answer["page"] = (response.body, content_type.decode("latin-1") if content_type else None,
+                               response.url)
+
+    def failed(self, failure: Failure) -> None:
+        self.answer["error"] = describe_failure(failure, self.settings)
 
 
 def fetch_page(url: str, settings: dict | None = None) -> tuple[bytes, str | None, str]:
-    """Return (body, content_type, final_url); NewsdeskError with a one-line reason otherwise."""
-    s = {**DEFAULTS, **(settings or {})}
-    agent = user_agent(s["contact"])
-    if not _robots_allow(url, agent, float(s["timeout"])):
-        raise NewsdeskError(f"{url}: forbidden by the site's robots.txt; not fetched")
-    limit = int(float(s["max_page_mb"]) * 1024 * 1024)
-    request = urllib.request.Request(url, headers={"User-Agent": agent})
-    try:
-        with urllib.request.urlopen(request, timeout=float(s["timeout"])) as response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise NewsdeskError(f"{url}: larger than max_page_mb ({s['max_page_mb']} MB); not read")
-            return body, response.headers.get("Content-Type"), response.geturl()
-    except urllib.error.HTTPError as exc:
-        raise NewsdeskError(f"{url}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise NewsdeskError(f"{url}: cannot fetch ({reason})") from None
+    """Return (body, content_type, final_url); NewsdeskError with a one-line reason otherwise.
+
+    Runs Scrapy's reactor, so once per process (as `newsdesk extract` does)."""
+    answer: dict[str, Any] = {}
+    process = CrawlerProcess(_one_page_settings(settings or {}))
+    process.crawl(PageSpider, url=url, answer=answer)
+    process.start()
+    if "page" in answer:
+        return answer["page"]
+    raise NewsdeskError(f"{url}: {answer.get('error', 'the fetch ended with neither a page nor an error')}")
 
 
-def _robots_allow(url: str, agent: str, timeout: float) -> bool:
-    parts = urlsplit(url)
-    robots_url = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
-    parser = urllib.robotparser.RobotFileParser()
-    try:
-        with urllib.request.urlopen(urllib.request.Request(robots_url, headers={"User-Agent": agent}),
-                                    timeout=timeout) as response:
-            parser.parse(response.read(512 * 1024).decode("utf-8", "replace").splitlines())
-    except (urllib.error.URLError, TimeoutError, OSError):
-        # No robots.txt (404) allows everything; an unreachable one: the page fetch reports the problem.
-        return True
-    return parser.can_fetch(agent, url)
+def _one_page_settings(settings: dict) -> dict:
+    return {
+        **scrapy_settings(settings),
+        "ITEM_PIPELINES": {},
+        "EXTENSIONS": {},           # no run to record
+        "SPIDER_MODULES": [],
+        "DOWNLOAD_DELAY": 0,        # two requests (robots.txt, the page): no pause between them
+        "LOG_LEVEL": "CRITICAL",    # failures come back as the one-line error
+    }

@@ -166,6 +166,11 @@ class Store:
             found.update(row[0] for row in rows)
         return found
 
+    def candidate_by_url(self, url: str) -> dict | None:
+        """The candidate stored under this canonical url, if any."""
+        rows = self._rows("SELECT * FROM candidates WHERE url = ?", [url])
+        return rows[0] if rows else None
+
     def cluster_of_text_hash(self, text_hash: str) -> int | None:
         """The cluster of the earliest candidate with exactly this text hash, if any."""
         return self._value(

@@ -9,15 +9,20 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.canonical import same_site
 from crawler.config import Source
 from crawler.failures import AlreadyStored, describe_failure
+from crawler.fetch_rules import ARTICLE, SOURCE, first_url
 from crawler.items import FetchedPage, RunTally
+from crawler.robots import RobotsUnreadable
 
 logger = logging.getLogger(__name__)
 
 
 class SourceSpider(scrapy.Spider):
     """A spider for one configured source. Subclasses parse the source's start page into article requests."""
+
+    conditional = False  # whether the source's URL is fetched with conditional GET (feeds)
 
     def __init__(self, source: Source, **kwargs: Any) -> None:
         super().__init__(name=source.name, **kwargs)
@@ -32,10 +37,18 @@ class SourceSpider(scrapy.Spider):
             yield request
 
     def start_requests_for_source(self) -> Iterator[scrapy.Request]:
-        yield scrapy.Request(
-            self.source.url, callback=self.parse_start, errback=self.start_failed,
-            meta={"conditional": True, "handle_httpstatus_list": [304]}, dont_filter=True,
-        )
+        meta = {"role": SOURCE}
+        if self.conditional:
+            meta.update(conditional=True, handle_httpstatus_list=[304])
+        yield scrapy.Request(self.source.url, callback=self.parse_source, errback=self.start_failed, meta=meta,
+                             dont_filter=True)
+
+    def parse_source(self, response: Response):
+        """The source's own page; when it redirected to another site, the operator hears that it moved."""
+        if not same_site(response.url, self.source.url):
+            self.tally.error(self.source.url, f"moved to {response.url} (redirect); "
+                                              "update the source's url in sources.yaml")
+        yield from self.parse_start(response)
 
     # -- article pages ---------------------------------------------------------------
 
@@ -52,7 +65,7 @@ class SourceSpider(scrapy.Spider):
         self.articles_requested += 1
         return scrapy.Request(
             url, callback=self.parse_article, errback=errback or self.article_failed,
-            meta={"article": True, "hints": hints or {}},
+            meta={"role": ARTICLE, "hints": hints or {}},
         )
 
     def parse_article(self, response: Response):
@@ -64,6 +77,7 @@ class SourceSpider(scrapy.Spider):
         return FetchedPage(
             source=self.source.name,
             url=response.url,
+            requested_url=first_url(response.request),
             body=response.body,
             content_type=content_type.decode("latin-1") if content_type else None,
             encoding=self.source.encoding,
@@ -75,11 +89,15 @@ class SourceSpider(scrapy.Spider):
     def describe(self, failure: Failure) -> str:
         return describe_failure(failure, self.settings)
 
-    def start_failed(self, failure: Failure) -> None:
-        self.tally.error(failure.request.url, self.describe(failure))
-
-    def article_failed(self, failure: Failure) -> None:
+    def report_failure(self, failure: Failure) -> None:
+        """Count a stored article as a duplicate; report anything else on one line under the URL asked for
+        (a host whose robots.txt could not be read: once a run)."""
         if failure.check(AlreadyStored):
             self.tally.duplicates += 1
-            return
-        self.tally.error(failure.request.url, self.describe(failure))
+        elif failure.check(RobotsUnreadable):
+            if (None, str(failure.value)) not in self.tally.errors:
+                self.tally.error(None, str(failure.value))
+        else:
+            self.tally.error(first_url(failure.request), self.describe(failure))
+
+    start_failed = article_failed = report_failure

@@ -6,6 +6,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.failures import AlreadyStored
+from crawler.fetch_rules import Refused
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import FetchedPage
 from spiders.base import SourceSpider
@@ -13,6 +14,7 @@ from spiders.base import SourceSpider
 
 class FeedSpider(SourceSpider):
     name = "feed"
+    conditional = True
 
     def parse_start(self, response: Response):
         if response.status == 304:
@@ -38,9 +40,10 @@ class FeedSpider(SourceSpider):
                 yield request
 
     def entry_page_failed(self, failure: Failure):
-        """The entry's page failed: queue the entry's own content instead, and say so."""
-        if failure.check(AlreadyStored):
-            self.tally.duplicates += 1
+        """The entry's page failed: queue the entry's own content instead, and say so. Not for a page
+        Newsdesk refused to fetch (another scheme, a robots.txt that could not be read: next run)."""
+        if failure.check(AlreadyStored, Refused):
+            self.report_failure(failure)
             return
         request = failure.request
         hints = request.meta.get("hints", {})

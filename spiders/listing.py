@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.charset import decode_html
+from crawler.fetch_rules import FOLLOW
 from crawler.listing_links import find_article_links, links_by_selector, next_page_url
 from spiders.base import SourceSpider
 
 
 class ListingSpider(SourceSpider):
-    name = "listing"
-
-    def start_requests_for_source(self):
-        for request in super().start_requests_for_source():
-            request.meta.pop("conditional", None)   # listings change without telling; always read them
-            yield request
+    name = "listing"  # no conditional GET: listings change without telling; always read them
 
     def parse_start(self, response: Response, page: int = 0):
         self.tally.pages += 1
@@ -42,4 +39,5 @@ class ListingSpider(SourceSpider):
         if page < self.source.depth:
             following = next_page_url(text, response.url)
             if following:
-                yield response.request.replace(url=following, cb_kwargs={"page": page + 1})
+                yield scrapy.Request(following, callback=self.parse_start, errback=self.start_failed,
+                                     cb_kwargs={"page": page + 1}, meta={"role": FOLLOW})

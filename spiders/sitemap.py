@@ -5,6 +5,7 @@ from __future__ import annotations
 import scrapy
 from scrapy.http import Response
 
+from crawler.fetch_rules import FOLLOW
 from crawler.sitemaps import SitemapError, parse_sitemap
 from spiders.base import SourceSpider
 
@@ -15,9 +16,6 @@ class SitemapSpider(SourceSpider):
     """No conditional GET here: an unchanged index can still point at regenerated child sitemaps."""
 
     name = "sitemap"
-
-    def start_requests_for_source(self):
-        yield self._sitemap_request(self.source.url, 0)
 
     def parse_start(self, response: Response, depth: int = 0):
         self.tally.pages += 1
@@ -45,8 +43,9 @@ class SitemapSpider(SourceSpider):
                 yield request
 
     def _sitemap_request(self, url: str, depth: int) -> scrapy.Request:
+        """A child sitemap (of an index or robots.txt): it must not redirect off its site."""
         return scrapy.Request(url, callback=self.parse_start, errback=self.start_failed,
-                              cb_kwargs={"depth": depth}, dont_filter=True)
+                              cb_kwargs={"depth": depth}, meta={"role": FOLLOW}, dont_filter=True)
 
     def _sitemaps_in_robots(self, response: Response):
         urls = [line.split(":", 1)[1].strip() for line in response.text.splitlines()

@@ -82,18 +82,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class TestServer:
-    """A real HTTP server on 127.0.0.1 whose answers a test sets per path."""
+    """A real HTTP server on 127.0.0.1 (or another loopback address: another host) whose answers a test sets per path."""
 
     __test__ = False
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {"/robots.txt": Route(b"User-agent: *\nAllow: /\n",
                                                               headers={"Content-Type": "text/plain"})}
         self.requests: list[tuple[str, dict]] = []
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.owner = self  # type: ignore[attr-defined]
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def add(self, path: str, body: bytes | str | Callable = b"", status: int = 200,
@@ -113,6 +113,25 @@ def server():
     yield srv
     srv.httpd.shutdown()
     srv.httpd.server_close()
+
+
+@pytest.fixture
+def server_on():
+    """Start a TestServer on another loopback address, another host to the crawler: server_on("127.0.0.2").
+
+    Linux routes all of 127.0.0.0/8 to the loopback interface."""
+    started: list[TestServer] = []
+
+    def start(host: str) -> TestServer:
+        srv = TestServer(host)
+        srv.thread.start()
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        srv.httpd.shutdown()
+        srv.httpd.server_close()
 
 
 def trickle(chunks: int, delay: float, chunk: bytes = b"<p>slow</p>"):
@@ -157,12 +176,12 @@ def cli_main():
     return main
 
 
-def cli(*args: str, env: dict | None = None) -> "subprocess.CompletedProcess[str]":
+def cli(*args: str, env: dict | None = None, timeout: float = 600) -> "subprocess.CompletedProcess[str]":
     """Run `newsdesk ARGS` in its own process, as a user or cron would (Scrapy's reactor runs once a process)."""
     full_env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_HOME"}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
-                          env=full_env, cwd=REPO, timeout=600)
+                          env=full_env, cwd=REPO, timeout=timeout)
 
 
 def queue_rows(home: Path, *extra: str) -> list[dict]:

@@ -69,7 +69,7 @@ def test_extract_a_url_from_the_test_server(server):
 def test_extract_errors_are_one_line(tmp_path, server):
     assert cli("extract", str(tmp_path / "none.html")).stderr.startswith("error: ")
     gone = cli("extract", server.url + "/gone.html")
-    assert gone.returncode == 1 and gone.stderr == f"error: {server.url}/gone.html: HTTP 404 Not Found\n"
+    assert gone.returncode == 1 and gone.stderr == f"error: {server.url}/gone.html: HTTP 404: the page is gone; check the URL\n"
     server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     private = cli("extract", server.url + "/private/a.html")
     assert "forbidden by the site's robots.txt" in private.stderr
