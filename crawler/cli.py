@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from crawler.numeric_threads import limit_numeric_threads
+
+limit_numeric_threads()  # before anything below loads numpy (db imports sqlite_utils, which imports it)
+
 import dataclasses
 import json
 import os
