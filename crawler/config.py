@@ -18,6 +18,7 @@ from ruamel.yaml.error import YAMLError
 
 from crawler.errors import ConfigError
 from crawler.settings import DEFAULTS
+from crawler.yaml_errors import syntax_error_message
 
 KINDS = ("feed", "listing", "sitemap")
 NAME_PATTERN = re.compile(r"^[\w][\w.-]*$")
@@ -80,16 +81,15 @@ def _yaml() -> YAML:
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file, turning syntax errors into one line that names the file and the line."""
     try:
-        return _yaml().load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path} does not exist; run `newsdesk init` to create a home") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    try:
+        return _yaml().load(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path.name}{where}: YAML syntax error: {problem}; fix that line") from None
+        raise ConfigError(syntax_error_message(path.name, text, exc)) from None
 
 
 def parse_every(value: str) -> int:

@@ -39,11 +39,83 @@ def test_a_bad_entry_names_the_file_the_source_and_the_field(tmp_path, entry, me
     assert "\n" not in str(error.value)
 
 
-def test_yaml_syntax_error_names_the_line(tmp_path):
+REALISTIC_SOURCES = """\
+# Where Newsdesk collects from. Add entries by hand or with `newsdesk sources add`.
+#
+# sources:
+#   - name: xinhua-tech
+#     kind: feed            # feed | listing | sitemap
+#     url: https://example.cn/rss/tech.xml
+#     every: 30m            # or cron: "*/30 * * * *"
+#     links: ".list a"      # listing only; optional (links are detected without it)
+sources:
+  - name: xinhua-tech
+    kind: feed
+    url: https://example.cn/rss/tech.xml
+    every: 30m
+  - name: sh-economy
+    kind: feed
+    url: https://example.cn/rss/economy.xml
+  - name: ah-data-bureau
+    kind: listing
+    url: http://example.gov.cn/gzdt/list.html
+    links: .list a
+    encoding: gbk
+    depth: 2
+  - name: zj-portal
+    kind: listing
+    url: http://example.zj.gov.cn/news/
+  - name: business-news
+    kind: sitemap
+    url: https://example.com/sitemap_index.xml
+    max_age_days: 7
+
+# Crawl settings (see README "Settings"). Set contact so site owners can reach you.
+settings:
+  contact: mailto:desk@example.org
+  per_domain_delay: 1.0
+  # the "slow" sites get more time
+  timeout: 60
+"""
+
+
+def with_line(text: str, number: int, line: str) -> str:
+    lines = text.splitlines()
+    lines[number - 1] = line
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("number, broken, says", [
+    # The quote swallows the lines below it up to the next '"' (in a comment): YAML fails at line 31.
+    (19, '    url: "http://example.gov.cn/gzdt/list.html', "a quoted value is never closed"),
+    (36, '  timeout: "60', "a quoted value is never closed (found the end of the file)"),
+    (20, "   links: .list a", "indented differently"),
+    (21, "      encoding: gbk", "a ':' where none can be"),
+    (11, "\tkind: feed", "a tab"),
+    (28, "    url: [https://example.com/sitemap_index.xml", "a '[' is never closed"),
+    (23, "  - {name: zj-portal, kind: listing,", "a '{' is never closed"),
+    (15, "    kind feed", "a key with no ':' after it"),
+])
+def test_a_yaml_syntax_error_names_the_line_to_fix(tmp_path, number, broken, says):
     path = tmp_path / "sources.yaml"
-    path.write_text("sources:\n  - name: a\n    kind: feed\n   url: [oops\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"sources.yaml line \d+: YAML syntax error"):
+    path.write_text(with_line(REALISTIC_SOURCES, number, broken), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
         load_sources(path)
+    assert str(error.value).startswith(f"sources.yaml line {number}: YAML syntax error: "), str(error.value)
+    assert says in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_yaml_syntax_error_in_sections_yaml_names_the_line_to_fix(home):
+    path = home / "sections.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines, start=1) if line.strip().startswith("description:"))
+    lines[number - 1] = lines[number - 1].replace("description: ", 'description: "', 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(home, "queue")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: sections.yaml line {number}: YAML syntax error: a quoted value is "
+                                    "never closed"), result.output
+    assert result.output.count("\n") == 1
 
 
 def test_duplicate_names_are_refused(tmp_path):
