@@ -16,14 +16,18 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.error import YAMLError
 
+from crawler.canonical import clean_url
 from crawler.errors import ConfigError
 from crawler.settings import DEFAULTS
 from crawler.yaml_errors import syntax_error_message
 
 KINDS = ("feed", "listing", "sitemap")
 NAME_PATTERN = re.compile(r"^[\w][\w.-]*$")
+HOST_PATTERN = re.compile(r"[\w.-]+")     # \w: internationalised names (例子.中国) are hosts too
 EVERY_PATTERN = re.compile(r"^(\d+)\s*([smhd])$")
 EVERY_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Fields that mean something for one kind of source only: elsewhere they would be silently ignored.
+KIND_ONLY_FIELDS = {"links": "listing", "depth": "listing", "max_age_days": "sitemap"}
 SOURCE_FIELDS = {
     "name", "kind", "url", "every", "cron", "links", "encoding", "enabled",
     "depth", "max_age_days", "authority",
@@ -101,13 +105,24 @@ def parse_every(value: str) -> int:
 
 
 def check_url(url: Any) -> str:
-    """Return the URL if it is an absolute http(s) URL, else raise ValueError saying why."""
+    """Return the URL if it is an absolute http(s) URL a fetcher can use as written, else raise ValueError saying why."""
     if not isinstance(url, str) or not url.strip():
         raise ValueError("must be an http:// or https:// URL")
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    # urlsplit quietly drops tabs and newlines and keeps spaces: a typo would become another address.
+    if any(character.isspace() or not character.isprintable() for character in url):
+        raise ValueError(f"'{url}' has a space or another blank in it; a URL has none (write a space in a "
+                         "path as %20)")
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"'{url}' is not an http:// or https:// URL with a host")
-    return url.strip()
+    if ":" not in parts.hostname and not HOST_PATTERN.fullmatch(parts.hostname):
+        raise ValueError(f"'{url}': '{parts.hostname}' is not a host name (letters, digits, '-' and '.')")
+    try:
+        parts.port
+    except ValueError:
+        raise ValueError(f"'{url}' has a port that is not a number from 0 to 65535") from None
+    return url
 
 
 def _check_css(selector: str) -> None:
@@ -159,6 +174,9 @@ def validate_source(raw: Any) -> Source:
         raise ValueError("name: use letters, digits, '.', '-' or '_' (no spaces or slashes)")
     if raw["kind"] not in KINDS:
         raise ValueError(f"kind: must be one of {', '.join(KINDS)}, not {raw['kind']!r}")
+    for key, kind in KIND_ONLY_FIELDS.items():
+        if key in raw and raw["kind"] != kind:
+            raise ValueError(f"{key}: only {kind} sources take {key}; remove it from this {raw['kind']}")
     values: dict[str, Any] = {"name": name, "kind": raw["kind"], "url": check("url", check_url)}
     if "every" in raw and "cron" in raw:
         raise ValueError("every: give either every or cron, not both")
@@ -169,8 +187,6 @@ def validate_source(raw: Any) -> Source:
         check("cron", lambda v: _check_cron(str(v)))
         values["cron"] = str(raw["cron"])
     if "links" in raw:
-        if raw["kind"] != "listing":
-            raise ValueError("links: only listing sources take a links selector")
         check("links", lambda v: _check_css(str(v)))
         values["links"] = str(raw["links"])
     if "encoding" in raw:
@@ -234,6 +250,7 @@ def parse_sources(document: Any, path: Path) -> SourcesConfig:
         raise ConfigError(f"{path.name}: 'sources' must be a list of entries starting with '- name:'")
     sources: list[Source] = []
     seen: set[str] = set()
+    by_url: dict[str, str] = {}     # the page, as clean_url writes it -> the source (and line) collecting it
     for index, raw in enumerate(entries, start=1):
         label = f"source '{raw.get('name')}'" if isinstance(raw, dict) and raw.get("name") else f"source #{index}"
         line = getattr(getattr(raw, "lc", None), "line", None)
@@ -244,7 +261,15 @@ def parse_sources(document: Any, path: Path) -> SourcesConfig:
             raise ConfigError(f"{path.name}: {label}{where}: {exc}") from None
         if source.name in seen:
             raise ConfigError(f"{path.name}: {label}{where}: name: duplicate; each source needs its own name")
+        # The URL is the source: two entries for one page would fetch it twice and split its stories between
+        # two names. Two blocks of links on one listing page are one selector list: `links: ".a a, .b a"`.
+        page = clean_url(source.url)
+        if page in by_url:
+            raise ConfigError(f"{path.name}: {label}{where}: url: {source.url} is collected by {by_url[page]} "
+                              "already; one source per URL (for two blocks of links on one page, give that "
+                              "source one links: selector for both, separated by a comma)")
         seen.add(source.name)
+        by_url[page] = f"source '{source.name}'{where}"
         sources.append(source)
     return SourcesConfig(sources=sources, settings=_validate_settings(document.get("settings"), path))
 

@@ -23,7 +23,14 @@ def run(home, *args):
     ({"name": "a", "kind": "feed", "url": "http://x.cn/", "links": "a"}, "links: only listing sources"),
     ({"name": "a", "kind": "listing", "url": "http://x.cn/", "links": "a[["}, "links: 'a[[' is not a valid CSS"),
     ({"name": "a", "kind": "feed", "url": "http://x.cn/", "encoding": "klingon"}, "encoding: 'klingon' is not"),
-    ({"name": "a", "kind": "feed", "url": "http://x.cn/", "depth": -1}, "depth: must be a whole number >= 0"),
+    ({"name": "a", "kind": "listing", "url": "http://x.cn/", "depth": -1}, "depth: must be a whole number >= 0"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn/", "depth": 3}, "depth: only listing sources take depth"),
+    ({"name": "a", "kind": "listing", "url": "http://x.cn/", "max_age_days": 3},
+     "max_age_days: only sitemap sources take max_age_days"),
+    ({"name": "a", "kind": "feed", "url": "http://exa mple.cn/rss"}, "url: 'http://exa mple.cn/rss' has a space"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn/新闻\u3000列表"}, "has a space or another blank"),
+    ({"name": "a", "kind": "feed", "url": "http://x.cn:99999/"}, "has a port that is not a number"),
+    ({"name": "a", "kind": "feed", "url": "http://x<y.cn/"}, "'x<y.cn' is not a host name"),
     ({"name": "a", "kind": "feed", "url": "http://x.cn/", "urll": "x"}, "urll: unknown field"),
     ({"kind": "feed", "url": "http://x.cn/"}, "source #1 (line 3): name: missing"),
     ({"name": "a b", "kind": "feed", "url": "http://x.cn/"}, "name: use letters, digits"),
@@ -161,14 +168,32 @@ def test_disable_and_enable_round_trip(tmp_path):
 def test_cli_add_refuses_duplicates_and_bad_urls_and_writes_nothing(home):
     assert run(home, "sources", "add", "wire", "http://x.cn/rss.xml", "--kind", "feed").exit_code == 0
     before = (home / "sources.yaml").read_bytes()
-    duplicate = run(home, "sources", "add", "wire", "http://x.cn/other.xml", "--kind", "feed")
-    bad_url = run(home, "sources", "add", "other", "not a url", "--kind", "feed")
-    for result in (duplicate, bad_url):
-        assert result.exit_code == 1
-        assert result.output.count("\n") == 1 and result.output.startswith("error: ")
-    assert "already exists" in duplicate.output
-    assert "url:" in bad_url.output
+    refused = {
+        "already exists": ("wire", "http://x.cn/other.xml", "--kind", "feed"),
+        "url:": ("other", "not a url", "--kind", "feed"),
+        "url: 'http://exa mple.com/rss' has a space": ("spaced", "http://exa mple.com/rss", "--kind", "feed"),
+        "depth: only listing sources take depth": ("deep", "http://x.cn/2.xml", "--kind", "feed", "--depth", "3"),
+        "max_age_days: only sitemap sources": ("old", "http://x.cn/list", "--kind", "listing", "--max-age-days", "3"),
+        "url: http://X.cn/rss.xml#top is collected by source 'wire' (line 13) already; one source per URL":
+            ("again", "http://X.cn/rss.xml#top", "--kind", "feed"),
+    }
+    for says, args in refused.items():
+        result = run(home, "sources", "add", *args)
+        assert result.exit_code == 1, result.output
+        assert result.output.count("\n") == 1 and result.output.startswith("error: "), result.output
+        assert says in result.output
     assert (home / "sources.yaml").read_bytes() == before
+
+
+def test_a_hand_written_duplicate_url_is_refused_with_both_sources_lines(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - {name: a, kind: listing, url: 'http://x.cn/list.html', links: '.news a'}\n"
+                    "  - {name: b, kind: listing, url: 'http://x.cn/list.html', links: '.policy a'}\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_sources(path)
+    assert str(error.value).startswith("sources.yaml: source 'b' (line 3): url: http://x.cn/list.html is collected "
+                                       "by source 'a' (line 2) already; one source per URL")
 
 
 def test_broken_sources_yaml_stops_commands_with_one_line(home):
