@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.error import YAMLError
 
+from crawler.atomic_files import exclusive_lock, write_atomically
 from crawler.canonical import clean_url
 from crawler.errors import ConfigError
 from crawler.settings import DEFAULTS
@@ -282,27 +284,37 @@ def write_yaml(path: Path, document: Any) -> None:
     """Write atomically so a crash never leaves half a sources.yaml."""
     buffer = io.StringIO()
     _yaml().dump(document, buffer)
-    tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(buffer.getvalue(), encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(path, buffer.getvalue().encode("utf-8"))
+
+
+def update_yaml(path: Path, change: Callable[[Any], Any]) -> Any:
+    """Read, change and write a YAML file holding its lock, so two commands at once never lose an edit.
+
+    `change` gets the parsed document and returns the one to write; if it raises, nothing is written."""
+    with exclusive_lock(path):
+        document = change(read_yaml(path))
+        write_yaml(path, document)
+        return document
 
 
 def add_source(path: Path, source: Source) -> None:
     """Append a source to sources.yaml, keeping the operator's comments and order."""
-    document = read_yaml(path)
-    config = parse_sources(document, path)
-    if any(s.name == source.name for s in config.sources):
-        raise ConfigError(f"{path.name}: a source named '{source.name}' already exists; choose another name")
-    if document is None:
-        document = CommentedMap()
-    if not document.get("sources"):
-        document["sources"] = []
-    entries = document["sources"]
-    entries.append(CommentedMap(source.as_yaml()))
-    if len(entries) > 1:
-        _move_trailing_comment(entries[-2], entries[-1])
-    parse_sources(document, path)  # never write what we could not read back
-    write_yaml(path, document)
+    def append(document: Any) -> Any:
+        config = parse_sources(document, path)
+        if any(s.name == source.name for s in config.sources):
+            raise ConfigError(f"{path.name}: a source named '{source.name}' already exists; choose another name")
+        if document is None:
+            document = CommentedMap()
+        if not document.get("sources"):
+            document["sources"] = []
+        entries = document["sources"]
+        entries.append(CommentedMap(source.as_yaml()))
+        if len(entries) > 1:
+            _move_trailing_comment(entries[-2], entries[-1])
+        parse_sources(document, path)  # never write what we could not read back
+        return document
+
+    update_yaml(path, append)
 
 
 def _move_trailing_comment(previous: Any, new: CommentedMap) -> None:
@@ -320,13 +332,14 @@ def _move_trailing_comment(previous: Any, new: CommentedMap) -> None:
 
 def set_enabled(path: Path, name: str, enabled: bool) -> Source:
     """Flip a source's enabled flag in place; returns the updated source."""
-    document = read_yaml(path)
-    parse_sources(document, path).get(name)
-    for entry in document["sources"]:
-        if entry.get("name") == name:
-            if enabled:
-                entry.pop("enabled", None)
-            else:
-                entry["enabled"] = False
-    write_yaml(path, document)
-    return parse_sources(document, path).get(name)
+    def flip(document: Any) -> Any:
+        parse_sources(document, path).get(name)
+        for entry in document["sources"]:
+            if entry.get("name") == name:
+                if enabled:
+                    entry.pop("enabled", None)
+                else:
+                    entry["enabled"] = False
+        return document
+
+    return parse_sources(update_yaml(path, flip), path).get(name)

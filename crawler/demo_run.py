@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from crawler.config import read_yaml, write_yaml
+from crawler.config import parse_sources, update_yaml
 from crawler.crawl import run_crawl, summary_lines
 from crawler.demo import DemoSite, demo_sources
 from crawler.errors import NewsdeskError
@@ -32,16 +32,20 @@ def prepare_demo_home(path: Path, base_url: str) -> Home:
     """A home whose sources are the demo site's; a home with other sources is refused, not overwritten."""
     home = Home(path)
     init_home(home)
-    document = read_yaml(home.sources_file) or {}
     demo = demo_sources(base_url)
     demo_names = {entry["name"] for entry in demo}
-    others = [e.get("name") for e in (document.get("sources") or []) if e.get("name") not in demo_names]
-    if others:
-        raise NewsdeskError(f"{path} has sources of its own ({others[0]}, ...); run the demo in a new folder")
-    document["sources"] = demo
-    document["settings"] = {**(document.get("settings") or {}), **DEMO_SETTINGS}
-    write_yaml(home.sources_file, document)
-    home.sources()  # validate what we wrote
+
+    def use_demo_sources(document: Any) -> Any:
+        document = document or {}
+        others = [e.get("name") for e in (document.get("sources") or []) if e.get("name") not in demo_names]
+        if others:
+            raise NewsdeskError(f"{path} has sources of its own ({others[0]}, ...); run the demo in a new folder")
+        document["sources"] = demo
+        document["settings"] = {**(document.get("settings") or {}), **DEMO_SETTINGS}
+        parse_sources(document, home.sources_file)  # never write what we could not read back
+        return document
+
+    update_yaml(home.sources_file, use_demo_sources)
     return home
 
 
