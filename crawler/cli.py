@@ -9,6 +9,7 @@ limit_numeric_threads()  # before anything below loads numpy (db imports sqlite_
 import dataclasses
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -50,7 +51,10 @@ def init(directory: str | None) -> None:
     Store(home.database).close()
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo(f"home ready: {home.path}  (next: newsdesk --home {home.path} sources add NAME URL --kind feed)")
+    from crawler.invocation import newsdesk_command
+
+    click.echo(f"home ready: {home.path}  (next: {newsdesk_command()} --home {shlex.quote(str(home.path))} "
+               "sources add NAME URL --kind feed)")
 
 
 # -- sources -----------------------------------------------------------------------------------
