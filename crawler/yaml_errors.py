@@ -36,7 +36,10 @@ def _found(problem: str) -> str:
 
 
 def _swallowing_quote(text: str, problem_line: int | None) -> int | None:
-    """The line of a quoted value that runs over YAML structure up to where the parser failed, if any."""
+    """The line of a quoted value that runs over YAML structure up to where the parser failed, if any.
+
+    The scanner reads such a value as one string (its closing quote is the next quote it meets, often in a
+    comment), so neither of its marks points at the line that lacks the quote."""
     culprit = None
     try:
         for token in YAML().scan(text):
@@ -46,7 +49,9 @@ def _swallowing_quote(text: str, problem_line: int | None) -> int | None:
                 culprit = token
     except YAMLError:
         pass
-    if culprit is None or (problem_line is not None and _line(culprit.end_mark) > problem_line):
+    # Only a quote that closes where the parser then fails: a quoted value spanning lines on purpose, higher up,
+    # is not to blame for a mistake further down.
+    if culprit is None or problem_line is None or not problem_line - 1 <= _line(culprit.end_mark) <= problem_line:
         return None
     return _line(culprit.start_mark)
 

@@ -240,3 +240,17 @@ def test_a_named_encoder_that_is_not_installed_stops_a_crawl_before_anything_is_
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"error: encoder {home / 'my-encoder'}: not installed")
     assert server.requests == []
+
+
+def test_a_quoted_value_spanning_lines_on_purpose_is_not_blamed_for_a_mistake_below(home):
+    path = home / "sections.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[18] = '  description: "上海、江苏、浙江、安徽的数字经济；\n    注: 相关的国家政策与科技新闻也属于本刊。"'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert load_sections(path).topic.description.startswith("上海")   # valid YAML as it is
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines, start=1) if line.strip().startswith("keywords:"))
+    lines[number - 1] = "\t" + lines[number - 1].lstrip()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^sections.yaml line {number}: YAML syntax error: a tab"):
+        load_sections(path)
