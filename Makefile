@@ -27,6 +27,7 @@ bench: $(STAMP) $(ENCODER)
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/dedup.py
 	$(BIN)/python benchmarks/classify.py
+	$(BIN)/python benchmarks/threads.py
 
 clean:
 	rm -rf $(VENV) newsdesk-home .pytest_cache

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from crawler.numeric_threads import limit_numeric_threads
+
+limit_numeric_threads()  # before anything below loads numpy (db imports sqlite_utils, which imports it)
+
 import dataclasses
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -47,7 +52,10 @@ def init(directory: str | None) -> None:
     Store(home.database).close()
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo(f"home ready: {home.path}  (next: newsdesk --home {home.path} sources add NAME URL --kind feed)")
+    from crawler.invocation import newsdesk_command
+
+    click.echo(f"home ready: {home.path}  (next: {newsdesk_command()} --home {shlex.quote(str(home.path))} "
+               "sources add NAME URL --kind feed)")
 
 
 # -- sources -----------------------------------------------------------------------------------
@@ -190,12 +198,13 @@ def crawl(names: tuple[str, ...], verbose: bool) -> None:
 def extract(target: str, as_json: bool, encoding: str | None) -> None:
     """What extraction finds in one page (FILE or URL): title, date, author, text. Writes nothing."""
     from crawler.extraction import extract_bytes
-    from crawler.single_page import fetch_page
 
     path = Path(target)
     if path.is_file():
         body, content_type, url = path.read_bytes(), None, None
     elif urlsplit(target).scheme:
+        from crawler.single_page import fetch_page  # Scrapy: only for a URL, so a saved page answers at once
+
         home = current_home()
         settings = home.sources().settings if home.exists() else None
         body, content_type, url = fetch_page(target, settings)  # the crawl's rules: other schemes are refused

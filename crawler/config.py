@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,19 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.error import YAMLError
 
+from crawler.atomic_files import exclusive_lock, write_atomically
+from crawler.canonical import clean_url
 from crawler.errors import ConfigError
 from crawler.settings import DEFAULTS
+from crawler.yaml_errors import syntax_error_message
 
 KINDS = ("feed", "listing", "sitemap")
 NAME_PATTERN = re.compile(r"^[\w][\w.-]*$")
+HOST_PATTERN = re.compile(r"[\w.-]+")     # \w: internationalised names (例子.中国) are hosts too
 EVERY_PATTERN = re.compile(r"^(\d+)\s*([smhd])$")
 EVERY_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Fields that mean something for one kind of source only: elsewhere they would be silently ignored.
+KIND_ONLY_FIELDS = {"links": "listing", "depth": "listing", "max_age_days": "sitemap"}
 SOURCE_FIELDS = {
     "name", "kind", "url", "every", "cron", "links", "encoding", "enabled",
     "depth", "max_age_days", "authority",
@@ -80,16 +87,15 @@ def _yaml() -> YAML:
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file, turning syntax errors into one line that names the file and the line."""
     try:
-        return _yaml().load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path} does not exist; run `newsdesk init` to create a home") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    try:
+        return _yaml().load(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path.name}{where}: YAML syntax error: {problem}; fix that line") from None
+        raise ConfigError(syntax_error_message(path.name, text, exc)) from None
 
 
 def parse_every(value: str) -> int:
@@ -101,13 +107,24 @@ def parse_every(value: str) -> int:
 
 
 def check_url(url: Any) -> str:
-    """Return the URL if it is an absolute http(s) URL, else raise ValueError saying why."""
+    """Return the URL if it is an absolute http(s) URL a fetcher can use as written, else raise ValueError saying why."""
     if not isinstance(url, str) or not url.strip():
         raise ValueError("must be an http:// or https:// URL")
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    # urlsplit quietly drops tabs and newlines and keeps spaces: a typo would become another address.
+    if any(character.isspace() or not character.isprintable() for character in url):
+        raise ValueError(f"'{url}' has a space or another blank in it; a URL has none (write a space in a "
+                         "path as %20)")
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"'{url}' is not an http:// or https:// URL with a host")
-    return url.strip()
+    if ":" not in parts.hostname and not HOST_PATTERN.fullmatch(parts.hostname):
+        raise ValueError(f"'{url}': '{parts.hostname}' is not a host name (letters, digits, '-' and '.')")
+    try:
+        parts.port
+    except ValueError:
+        raise ValueError(f"'{url}' has a port that is not a number from 0 to 65535") from None
+    return url
 
 
 def _check_css(selector: str) -> None:
@@ -159,6 +176,9 @@ def validate_source(raw: Any) -> Source:
         raise ValueError("name: use letters, digits, '.', '-' or '_' (no spaces or slashes)")
     if raw["kind"] not in KINDS:
         raise ValueError(f"kind: must be one of {', '.join(KINDS)}, not {raw['kind']!r}")
+    for key, kind in KIND_ONLY_FIELDS.items():
+        if key in raw and raw["kind"] != kind:
+            raise ValueError(f"{key}: only {kind} sources take {key}; remove it from this {raw['kind']}")
     values: dict[str, Any] = {"name": name, "kind": raw["kind"], "url": check("url", check_url)}
     if "every" in raw and "cron" in raw:
         raise ValueError("every: give either every or cron, not both")
@@ -169,8 +189,6 @@ def validate_source(raw: Any) -> Source:
         check("cron", lambda v: _check_cron(str(v)))
         values["cron"] = str(raw["cron"])
     if "links" in raw:
-        if raw["kind"] != "listing":
-            raise ValueError("links: only listing sources take a links selector")
         check("links", lambda v: _check_css(str(v)))
         values["links"] = str(raw["links"])
     if "encoding" in raw:
@@ -234,6 +252,7 @@ def parse_sources(document: Any, path: Path) -> SourcesConfig:
         raise ConfigError(f"{path.name}: 'sources' must be a list of entries starting with '- name:'")
     sources: list[Source] = []
     seen: set[str] = set()
+    by_url: dict[str, str] = {}     # the page, as clean_url writes it -> the source (and line) collecting it
     for index, raw in enumerate(entries, start=1):
         label = f"source '{raw.get('name')}'" if isinstance(raw, dict) and raw.get("name") else f"source #{index}"
         line = getattr(getattr(raw, "lc", None), "line", None)
@@ -244,7 +263,15 @@ def parse_sources(document: Any, path: Path) -> SourcesConfig:
             raise ConfigError(f"{path.name}: {label}{where}: {exc}") from None
         if source.name in seen:
             raise ConfigError(f"{path.name}: {label}{where}: name: duplicate; each source needs its own name")
+        # The URL is the source: two entries for one page would fetch it twice and split its stories between
+        # two names. Two blocks of links on one listing page are one selector list: `links: ".a a, .b a"`.
+        page = clean_url(source.url)
+        if page in by_url:
+            raise ConfigError(f"{path.name}: {label}{where}: url: {source.url} is collected by {by_url[page]} "
+                              "already; one source per URL (for two blocks of links on one page, give that "
+                              "source one links: selector for both, separated by a comma)")
         seen.add(source.name)
+        by_url[page] = f"source '{source.name}'{where}"
         sources.append(source)
     return SourcesConfig(sources=sources, settings=_validate_settings(document.get("settings"), path))
 
@@ -257,27 +284,37 @@ def write_yaml(path: Path, document: Any) -> None:
     """Write atomically so a crash never leaves half a sources.yaml."""
     buffer = io.StringIO()
     _yaml().dump(document, buffer)
-    tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(buffer.getvalue(), encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(path, buffer.getvalue().encode("utf-8"))
+
+
+def update_yaml(path: Path, change: Callable[[Any], Any]) -> Any:
+    """Read, change and write a YAML file holding its lock, so two commands at once never lose an edit.
+
+    `change` gets the parsed document and returns the one to write; if it raises, nothing is written."""
+    with exclusive_lock(path):
+        document = change(read_yaml(path))
+        write_yaml(path, document)
+        return document
 
 
 def add_source(path: Path, source: Source) -> None:
     """Append a source to sources.yaml, keeping the operator's comments and order."""
-    document = read_yaml(path)
-    config = parse_sources(document, path)
-    if any(s.name == source.name for s in config.sources):
-        raise ConfigError(f"{path.name}: a source named '{source.name}' already exists; choose another name")
-    if document is None:
-        document = CommentedMap()
-    if not document.get("sources"):
-        document["sources"] = []
-    entries = document["sources"]
-    entries.append(CommentedMap(source.as_yaml()))
-    if len(entries) > 1:
-        _move_trailing_comment(entries[-2], entries[-1])
-    parse_sources(document, path)  # never write what we could not read back
-    write_yaml(path, document)
+    def append(document: Any) -> Any:
+        config = parse_sources(document, path)
+        if any(s.name == source.name for s in config.sources):
+            raise ConfigError(f"{path.name}: a source named '{source.name}' already exists; choose another name")
+        if document is None:
+            document = CommentedMap()
+        if not document.get("sources"):
+            document["sources"] = []
+        entries = document["sources"]
+        entries.append(CommentedMap(source.as_yaml()))
+        if len(entries) > 1:
+            _move_trailing_comment(entries[-2], entries[-1])
+        parse_sources(document, path)  # never write what we could not read back
+        return document
+
+    update_yaml(path, append)
 
 
 def _move_trailing_comment(previous: Any, new: CommentedMap) -> None:
@@ -295,13 +332,14 @@ def _move_trailing_comment(previous: Any, new: CommentedMap) -> None:
 
 def set_enabled(path: Path, name: str, enabled: bool) -> Source:
     """Flip a source's enabled flag in place; returns the updated source."""
-    document = read_yaml(path)
-    parse_sources(document, path).get(name)
-    for entry in document["sources"]:
-        if entry.get("name") == name:
-            if enabled:
-                entry.pop("enabled", None)
-            else:
-                entry["enabled"] = False
-    write_yaml(path, document)
-    return parse_sources(document, path).get(name)
+    def flip(document: Any) -> Any:
+        parse_sources(document, path).get(name)
+        for entry in document["sources"]:
+            if entry.get("name") == name:
+                if enabled:
+                    entry.pop("enabled", None)
+                else:
+                    entry["enabled"] = False
+        return document
+
+    return parse_sources(update_yaml(path, flip), path).get(name)

@@ -12,12 +12,12 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import TextIO
 
-from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from crawler.canonical import site_of
-from crawler.classify.encoder import encoder_for
+from crawler.classify.pipeline import home_classifier
 from crawler.config import Source
+from crawler.crawl_progress import CrawlProgress
 from crawler.errors import NewsdeskError
 from crawler.home import Home
 from crawler.items import RunTally
@@ -54,29 +54,30 @@ def select_sources(home: Home, names: list[str] | None, *, include_disabled: boo
 
 
 def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_items: int | None = None,
-              progress: TextIO | None = None, log_level: str = "CRITICAL") -> list[SourceResult]:
+              progress: CrawlProgress | None = None, log_level: str = "CRITICAL") -> list[SourceResult]:
     """Crawl the sources (concurrently, politely) and return what each run did.
 
     Scrapy's own log stays quiet unless asked for (-v): every failure is in the run records and the summary.
     """
     config = home.sources()
     newsletter = home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
-    encoder_for(newsletter)  # so does a named encoder that is not installed
+    if progress is not None:
+        progress.loading(str(newsletter.classifier["encoder"]))
+    _load_classifier(home, dry_run)  # so does a named encoder that is not installed
     settings = scrapy_settings(config.settings)
     settings["LOG_LEVEL"] = log_level
     if max_items is not None:
         settings["NEWSDESK_MAX_ITEMS"] = max_items
     settings["NEWSDESK_DATABASE"] = str(home.database)
     settings["NEWSDESK_DRY_RUN"] = dry_run
-    if not dry_run:
-        Store(home.database).close()  # create and migrate before crawlers share it
     process = CrawlerProcess(settings)
     crawlers = []
+    if progress is not None:
+        progress.starting(len(sources))
     for source in sources:
         crawler = process.create_crawler(source.kind)
         if progress is not None:
-            crawler.signals.connect(_progress_printer(source, progress), signal=signals.item_scraped,
-                                    weak=False)  # the printer is a closure only this connection holds
+            progress.watch(crawler)
         crawlers.append((source, crawler))
     try:
         failures = _start_by_site(process, crawlers, int(config.settings["max_sites_at_once"]))
@@ -84,6 +85,16 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
     finally:
         close_stores()
     return [SourceResult(source, _tally(crawler, failures.get(id(crawler)))) for source, crawler in crawlers]
+
+
+def _load_classifier(home: Home, dry_run: bool) -> None:
+    """Build the run's classifier before any source starts (its crawlers share it), retrained first when enough
+    editor decisions are waiting; in a real crawl, create and migrate the database before crawlers share it."""
+    if dry_run:
+        home_classifier(home.path)
+        return
+    with Store(home.database) as store:
+        home_classifier(home.path, store, may_train=True)
 
 
 def _start_by_site(process: CrawlerProcess, crawlers: list, sites_at_once: int) -> dict[int, str]:
@@ -120,14 +131,6 @@ def _tally(crawler, failure: str | None) -> RunTally:
     return tally
 
 
-def _progress_printer(source: Source, stream: TextIO):
-    def printer(item, response, spider):
-        title = (item.title or item.url)[:60]
-        stream.write(f"  {source.name}: + {title}\n")
-        stream.flush()
-    return printer
-
-
 def summary_lines(results: list[SourceResult]) -> list[str]:
     """One line per source, then its errors indented beneath it."""
     if not results:
@@ -150,5 +153,6 @@ def exit_code(results: list[SourceResult]) -> int:
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
-def configure_progress(stream: TextIO = sys.stderr) -> TextIO | None:
-    return stream if stream.isatty() else None
+def configure_progress(stream: TextIO = sys.stderr) -> CrawlProgress | None:
+    """A line per source and per article on a terminal; nothing for cron (the summary says it all)."""
+    return CrawlProgress.to_stream(stream) if stream.isatty() else None

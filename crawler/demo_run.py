@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import errno
+import shlex
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from crawler.config import read_yaml, write_yaml
+from crawler.config import parse_sources, update_yaml
 from crawler.crawl import run_crawl, summary_lines
+from crawler.crawl_progress import CrawlProgress
 from crawler.demo import DemoSite, demo_sources
 from crawler.errors import NewsdeskError
 from crawler.home import Home, init_home
+from crawler.invocation import newsdesk_command
 from crawler.output import queue_line
 from db import Store
 
@@ -32,16 +35,20 @@ def prepare_demo_home(path: Path, base_url: str) -> Home:
     """A home whose sources are the demo site's; a home with other sources is refused, not overwritten."""
     home = Home(path)
     init_home(home)
-    document = read_yaml(home.sources_file) or {}
     demo = demo_sources(base_url)
     demo_names = {entry["name"] for entry in demo}
-    others = [e.get("name") for e in (document.get("sources") or []) if e.get("name") not in demo_names]
-    if others:
-        raise NewsdeskError(f"{path} has sources of its own ({others[0]}, ...); run the demo in a new folder")
-    document["sources"] = demo
-    document["settings"] = {**(document.get("settings") or {}), **DEMO_SETTINGS}
-    write_yaml(home.sources_file, document)
-    home.sources()  # validate what we wrote
+
+    def use_demo_sources(document: Any) -> Any:
+        document = document or {}
+        others = [e.get("name") for e in (document.get("sources") or []) if e.get("name") not in demo_names]
+        if others:
+            raise NewsdeskError(f"{path} has sources of its own ({others[0]}, ...); run the demo in a new folder")
+        document["sources"] = demo
+        document["settings"] = {**(document.get("settings") or {}), **DEMO_SETTINGS}
+        parse_sources(document, home.sources_file)  # never write what we could not read back
+        return document
+
+    update_yaml(home.sources_file, use_demo_sources)
     return home
 
 
@@ -62,7 +69,7 @@ def run_demo(path: Path | None, *, port: int, serve: bool, echo: Callable[[str],
     try:
         home = prepare_demo_home(path or fresh_demo_folder(), site.base_url)
         echo(f"demo news site at {site.base_url}; home {home.path}")
-        results = run_crawl(home, home.sources().sources)
+        results = run_crawl(home, home.sources().sources, progress=CrawlProgress(echo, articles=False))
     finally:
         site.stop()
     for line in summary_lines(results):
@@ -70,13 +77,14 @@ def run_demo(path: Path | None, *, port: int, serve: bool, echo: Callable[[str],
     with Store(home.database) as store:
         rows = store.queue(status=None)
         counts = store.counts()
+    newsdesk = f"{newsdesk_command()} --home {shlex.quote(str(home.path))}"   # works as printed, .venv or not
     echo("")
     echo(f"queue: {len(rows)} stories from {counts.get('candidates', len(rows))} articles "
-         f"(one row per story; `newsdesk --home {home.path} queue --all` lists every copy)")
+         f"(one row per story; `{newsdesk} queue --all` lists every copy)")
     for row in rows:
         echo(queue_line(row, zone=home.sections().timezone))
     if serve:
         echo("")
         echo("the review web UI is not built yet; the queue above is what editors will review. "
-             f"Explore it with `newsdesk --home {home.path} queue --json`.")
+             f"Explore it with `{newsdesk} queue --json`.")
     return home

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from crawler.numeric_threads import limit_numeric_threads
+
+# Before numpy loads: this process, the xdist workers and every `newsdesk` the tests start inherit it.
+limit_numeric_threads()
+
 import json
 import os
 import subprocess

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from crawler.classify.encoder import encoder_for
 from crawler.classify.relevance import Relevance, rule_relevance
@@ -53,9 +54,10 @@ class Decision:
 class Classifier:
     """Picks a section and a relevance for a story; one instance serves a whole crawl."""
 
-    def __init__(self, newsletter: Newsletter, trained: TrainedModel | None = None) -> None:
+    def __init__(self, newsletter: Newsletter, trained: TrainedModel | None = None, *,
+                 vectors_cache: Path | None = None) -> None:
         self.newsletter = newsletter
-        self.rules = SectionRules(newsletter, encoder_for(newsletter))
+        self.rules = SectionRules(newsletter, encoder_for(newsletter), vectors_cache=vectors_cache)
         names = set(newsletter.section_names())
         # A model trained before a section was renamed or removed still knows the others.
         self.trained = trained if trained is not None and trained.usable_for(names) else None

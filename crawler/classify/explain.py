@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.classify.classifier import Classifier, Decision
+from crawler.classify.section_vectors import cache_folder
 from crawler.classify.text import StoryText
 from crawler.classify.trained import load_model
 from crawler.sections import Newsletter
@@ -84,7 +85,7 @@ class Explanation:
 
 
 def explain_candidate(home_path: Path, newsletter: Newsletter, row: dict, history: list[dict]) -> Explanation:
-    classifier = Classifier(newsletter, load_model(home_path))
+    classifier = Classifier(newsletter, load_model(home_path), vectors_cache=cache_folder(home_path))
     story = StoryText.of(row["title"], row["text"], row.get("summary"), row.get("url"))
     decision = classifier.decide(story)
     encoder = classifier.trained.manifest.get("encoder") if classifier.trained else None

@@ -8,6 +8,7 @@ from pathlib import Path
 from scrapy.exceptions import NotConfigured
 
 from crawler.classify.classifier import Classifier
+from crawler.classify.section_vectors import cache_folder
 from crawler.classify.trained import load_model, versions
 from crawler.classify.training import retrain_if_due
 from crawler.items import Candidate
@@ -29,7 +30,7 @@ def home_classifier(home_path: Path, store=None, *, may_train: bool = False) -> 
     available = versions(home_path)
     key = (str(home_path.resolve()), sections_file.stat().st_mtime_ns, available[-1] if available else 0)
     if key not in _classifiers:
-        _classifiers[key] = Classifier(newsletter, load_model(home_path))
+        _classifiers[key] = Classifier(newsletter, load_model(home_path), vectors_cache=cache_folder(home_path))
     return _classifiers[key]
 
 

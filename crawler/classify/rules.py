@@ -7,10 +7,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from crawler.classify.encoder import Encoder
+from crawler.classify.section_vectors import section_meanings
 from crawler.classify.text import StoryText, content_words, is_latin, whole_word
 from crawler.sections import Newsletter, Section
 
@@ -68,7 +70,9 @@ def softmax(points: list[float], temperature: float = TEMPERATURE) -> list[float
 class SectionRules:
     """Scores a story against every section of a newsletter using only what sections.yaml says."""
 
-    def __init__(self, newsletter: Newsletter, encoder: Encoder | None = None) -> None:
+    def __init__(self, newsletter: Newsletter, encoder: Encoder | None = None, *,
+                 vectors_cache: Path | None = None) -> None:
+        """vectors_cache: the folder keeping the sections' encoded vectors between runs (the home's cache/)."""
         self.newsletter = newsletter
         self.encoder = encoder
         self.sections = newsletter.sections
@@ -79,17 +83,7 @@ class SectionRules:
         self.keyword_lists = {s.name: [(term, weight, whole_word(term) if is_latin(term) else None)
                                        for term, weight in s.keywords.items()] for s in self.sections}
         self.profiles, self.idf = self._profiles()
-        self.meanings = self._meanings() if encoder is not None else None
-
-    def _meanings(self) -> np.ndarray:
-        """Each section's description, keywords and examples as the encoder reads them: one unit vector."""
-        rows = []
-        for section in self.sections:
-            texts = [t for t in (section.description, *section.keywords, *section.examples) if t.strip()]
-            texts = texts or [section.name]
-            mean = self.encoder.features(texts).mean(axis=0)
-            rows.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
-        return np.stack(rows)
+        self.meanings = section_meanings(self.sections, encoder, vectors_cache) if encoder is not None else None
 
     def _profiles(self) -> tuple[dict[str, Counter], dict[str, float]]:
         """A bag of words per section from its name, description and examples, weighted by rarity across sections."""

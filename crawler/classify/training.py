@@ -15,6 +15,7 @@ from crawler.classify.encoder import encoder_for
 from crawler.classify.labels import Label, labels_from
 from crawler.classify.model import TextModel
 from crawler.classify.rules import SectionRules
+from crawler.classify.section_vectors import cache_folder
 from crawler.classify.text import StoryText
 from crawler.classify.trained import NOT_RELEVANT, RELEVANT, TrainedModel, latest_manifest, save_model
 from crawler.errors import NewsdeskError
@@ -86,7 +87,8 @@ class Training:
     relevance_labels: int
 
 
-def fit(labels: list[Label], newsletter: Newsletter, *, make_model=None) -> TrainedModel:
+def fit(labels: list[Label], newsletter: Newsletter, *, make_model=None,
+        vectors_cache: Path | None = None) -> TrainedModel:
     """A TrainedModel from labels; NewsdeskError when there are too few to learn anything."""
     make_model = make_model or model_maker(newsletter)
     weight = float(newsletter.classifier["rules_weight_labels"])
@@ -95,7 +97,7 @@ def fit(labels: list[Label], newsletter: Newsletter, *, make_model=None) -> Trai
     section_model, section_share, cv = None, 0.0, {}
     if len(sectioned) >= MIN_SECTION_LABELS and len(set(sections)) >= 2:
         stories = [label.story for label in sectioned]
-        rules = SectionRules(newsletter, encoder_for(newsletter))
+        rules = SectionRules(newsletter, encoder_for(newsletter), vectors_cache=vectors_cache)
         section_share, cv = choose_share(stories, sections, rules, prior_share(len(sectioned), weight),
                                          make_model=make_model)
         section_model = make_model().fit(stories, sections)
@@ -130,7 +132,7 @@ def fit(labels: list[Label], newsletter: Newsletter, *, make_model=None) -> Trai
 def train(home_path: Path, newsletter: Newsletter, store) -> Training:
     """Fit on every decision so far and save the next model version in the home."""
     labels = labels_from(store.decided_stories(), newsletter.section_names())
-    model = fit(labels, newsletter)
+    model = fit(labels, newsletter, vectors_cache=cache_folder(home_path))
     path = save_model(home_path, model)
     return Training(model, path, sum(1 for l in labels if l.section), sum(1 for l in labels if l.relevant is not None))
 
