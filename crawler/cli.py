@@ -158,7 +158,8 @@ def sources_health() -> None:
     config = home.sources()
     with Store(home.database) as store:
         runs = {s.name: store.runs(s.name, limit=20) for s in config.sources}
-    for line in health_lines(config.sources, runs):
+        backoffs = store.backoffs()
+    for line in health_lines(config.sources, runs, backoffs):
         click.echo(line)
 
 

@@ -20,9 +20,15 @@ class AlreadyStored(IgnoreRequest):
     """The article is in the store already; not an error, a duplicate."""
 
 
+class SiteAskedToWait(IgnoreRequest):
+    """The site asked us to come back later than we wait for (Retry-After); the message says until when."""
+
+
 def describe_failure(failure: Failure, settings) -> str:
     """A one-line reason for a failed request, naming what to do where there is something to do."""
     exc = failure.value
+    if failure.check(SiteAskedToWait):
+        return str(exc)
     if failure.check(HttpError):
         status = exc.response.status
         hint = {404: "the page is gone; check the URL", 403: "the site refuses us; check the URL or contact it",

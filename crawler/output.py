@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any, Iterable
 
 from crawler.config import Source
@@ -59,8 +60,20 @@ def source_line(source: Source, last_run: dict[str, Any] | None) -> str:
     return f"{source.name}{state}  {source.kind}  {source.url}  ({schedule}; {run})"
 
 
-def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]]) -> list[str]:
-    """Per source: last status, last success, failures in a row, newest error; problems first."""
+def utc_minute(iso: str) -> str:
+    """'2026-11-20 10:00 UTC' for an ISO 8601 time."""
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def backing_off_note(until: str, reason: str) -> str:
+    """'backing off until 2026-11-20 10:00 UTC: the site asked us to (Retry-After on HTTP 503)'."""
+    return f"backing off until {utc_minute(until)}: {reason}"
+
+
+def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]],
+                 backoffs: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """Per source: last status, last success, failures in a row, backing off, newest error; problems first."""
+    backoffs = backoffs or {}
     rows = []
     for source in sources:
         runs = runs_by_source.get(source.name, [])
@@ -72,9 +85,11 @@ def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]
         last_ok = next((r["started_at"][:16] for r in runs if r["status"] in ("ok",)), "never")
         status = runs[0]["status"] if runs else "never run"
         newest_error = next((e["message"] for r in runs[:1] for e in r["errors"]), "")
-        flag = "!!" if failing or status in ("empty", "never run") else "ok"
+        backing_off = backing_off_note(*backoffs[source.name]) if source.name in backoffs else ""
+        flag = "!!" if failing or backing_off or status in ("empty", "never run") else "ok"
         rows.append((flag != "ok", f"{flag:<2} {source.name}: {status}; last success {last_ok}"
                      f"{f'; failing {failing} runs in a row' if failing else ''}"
+                     f"{f'; {backing_off}' if backing_off else ''}"
                      f"{f'; {newest_error}' if newest_error else ''}"
                      f"{'' if source.enabled else ' [disabled]'}"))
     return [line for _, line in sorted(rows, key=lambda r: not r[0])]

@@ -12,18 +12,23 @@ from twisted.python.failure import Failure
 from crawler.config import Source
 from crawler.failures import AlreadyStored, describe_failure
 from crawler.items import FetchedPage, RunTally
+from crawler.run_stop import RunStopped
 
 logger = logging.getLogger(__name__)
 
 
 class SourceSpider(scrapy.Spider):
-    """A spider for one configured source. Subclasses parse the source's start page into article requests."""
+    """A spider for one configured source. Subclasses parse the source's start page into article requests.
 
-    def __init__(self, source: Source, **kwargs: Any) -> None:
+    No request of a run is dont_filter: Scrapy's duplicate filter is the run's visited set, so no URL
+    (a sitemap listing itself, pagination leading back, a redirect to a page already fetched) is fetched twice.
+    """
+
+    def __init__(self, source: Source, run_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.tally = RunTally()
-        self.run_id: int | None = None        # the run record's, set when the run starts (none in a dry run)
+        self.run_id = run_id                   # the run record's, started by the crawl (none in a dry run)
         self.articles_requested = 0
         self.seen_articles: set[str] = set()
 
@@ -34,7 +39,7 @@ class SourceSpider(scrapy.Spider):
     def start_requests_for_source(self) -> Iterator[scrapy.Request]:
         yield scrapy.Request(
             self.source.url, callback=self.parse_start, errback=self.start_failed,
-            meta={"conditional": True, "handle_httpstatus_list": [304]}, dont_filter=True,
+            meta={"conditional": True, "handle_httpstatus_list": [304]},
         )
 
     # -- article pages ---------------------------------------------------------------
@@ -76,10 +81,12 @@ class SourceSpider(scrapy.Spider):
         return describe_failure(failure, self.settings)
 
     def start_failed(self, failure: Failure) -> None:
+        if failure.check(RunStopped):
+            return   # the run's record says once why it stopped
         self.tally.error(failure.request.url, self.describe(failure))
 
     def article_failed(self, failure: Failure) -> None:
         if failure.check(AlreadyStored):
             self.tally.duplicates += 1
             return
-        self.tally.error(failure.request.url, self.describe(failure))
+        self.start_failed(failure)

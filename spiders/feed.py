@@ -8,6 +8,7 @@ from twisted.python.failure import Failure
 from crawler.failures import AlreadyStored
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import FetchedPage
+from crawler.run_stop import RunStopped
 from spiders.base import SourceSpider
 
 
@@ -39,8 +40,8 @@ class FeedSpider(SourceSpider):
 
     def entry_page_failed(self, failure: Failure):
         """The entry's page failed: queue the entry's own content instead, and say so."""
-        if failure.check(AlreadyStored):
-            self.tally.duplicates += 1
+        if failure.check(AlreadyStored, RunStopped):
+            self.article_failed(failure)
             return
         request = failure.request
         hints = request.meta.get("hints", {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.charset import decode_html
@@ -42,4 +43,5 @@ class ListingSpider(SourceSpider):
         if page < self.source.depth:
             following = next_page_url(text, response.url)
             if following:
-                yield response.request.replace(url=following, cb_kwargs={"page": page + 1})
+                yield scrapy.Request(following, callback=self.parse_start, errback=self.start_failed,
+                                     cb_kwargs={"page": page + 1})

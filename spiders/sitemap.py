@@ -16,8 +16,13 @@ class SitemapSpider(SourceSpider):
 
     name = "sitemap"
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sitemaps_seen: set[str] = set()
+        self.sitemap_limit_reached = False
+
     def start_requests_for_source(self):
-        yield self._sitemap_request(self.source.url, 0)
+        yield from self._sitemap_requests([self.source.url], 0)
 
     def parse_start(self, response: Response, depth: int = 0):
         self.tally.pages += 1
@@ -35,8 +40,7 @@ class SitemapSpider(SourceSpider):
             if depth >= MAX_INDEX_DEPTH:
                 self.tally.error(response.url, f"sitemap indexes nested deeper than {MAX_INDEX_DEPTH}; stopped")
                 return
-            for child in sitemap.children:
-                yield self._sitemap_request(child, depth + 1)
+            yield from self._sitemap_requests(sitemap.children, depth + 1)
             return
         for entry in sitemap.urls:
             hints = {"published_at": entry.published_at, "title": entry.title}
@@ -44,14 +48,24 @@ class SitemapSpider(SourceSpider):
             if request is not None:
                 yield request
 
-    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_start, errback=self.start_failed,
-                              cb_kwargs={"depth": depth}, dont_filter=True)
+    def _sitemap_requests(self, urls: list[str], depth: int):
+        """Requests for the sitemaps not requested yet, as many as the run's max_sitemaps_per_run allows."""
+        limit = self.settings.getint("NEWSDESK_MAX_SITEMAPS")
+        for url in urls:
+            if url in self.sitemaps_seen:
+                continue
+            if len(self.sitemaps_seen) >= limit:
+                if not self.sitemap_limit_reached:
+                    self.sitemap_limit_reached = True
+                    self.tally.error(None, f"more than {limit} sitemaps; the rest were not fetched "
+                                           "(max_sitemaps_per_run)")
+                return
+            self.sitemaps_seen.add(url)
+            yield scrapy.Request(url, callback=self.parse_start, errback=self.start_failed, cb_kwargs={"depth": depth})
 
     def _sitemaps_in_robots(self, response: Response):
         urls = [line.split(":", 1)[1].strip() for line in response.text.splitlines()
                 if line.lower().startswith("sitemap:")]
         if not urls:
             self.tally.error(response.url, "robots.txt names no Sitemap:; give the sitemap's URL instead")
-        for url in urls:
-            yield self._sitemap_request(response.urljoin(url), 1)
+        yield from self._sitemap_requests([response.urljoin(url) for url in urls], 1)
