@@ -167,7 +167,8 @@ def sources_health() -> None:
     config = home.sources()
     with Store(home.database) as store:
         runs = {s.name: store.runs(s.name, limit=20) for s in config.sources}
-    for line in health_lines(config.sources, runs, home.sections().timezone):
+        backoffs = store.backoffs()
+    for line in health_lines(config.sources, runs, backoffs, home.sections().timezone):
         click.echo(line)
 
 

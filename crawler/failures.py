@@ -28,10 +28,14 @@ class AlreadyStored(IgnoreRequest):
     """The article is in the store already; not an error, a duplicate."""
 
 
+class SiteAskedToWait(IgnoreRequest):
+    """The site asked us to come back later than we wait for (Retry-After); the message says until when."""
+
+
 def describe_failure(failure: Failure, settings) -> str:
     """A one-line reason for a failed request, naming what to do where there is something to do."""
     exc = failure.value
-    if failure.check(Refused):
+    if failure.check(Refused, SiteAskedToWait):
         return str(exc)
     if failure.check(HttpError):
         status = exc.response.status

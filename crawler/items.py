@@ -66,6 +66,7 @@ class RunTally:
     duplicates: int = 0
     skipped: int = 0
     not_modified: bool = False
+    ended_as: str | None = None              # the run's status when it was cut short (timed_out, interrupted)
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     previews: list[dict[str, Any]] = field(default_factory=list)   # sources test: what would be queued
 

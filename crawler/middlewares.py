@@ -125,22 +125,21 @@ class ConditionalGet:
 
 
 class RetryBackoff:
-    """Wait before each retry (base * 2^(n-1), with jitter) so a struggling site is not hammered."""
+    """Wait before each retry: as long as the site asked (Retry-After, see crawler.retry_after), else
+    base * 2^(n-1) with jitter, so a struggling site is not hammered."""
 
     def __init__(self, base: float) -> None:
         self.base = base
 
     @classmethod
     def from_crawler(cls, crawler):
-        base = crawler.settings.getfloat("NEWSDESK_RETRY_BACKOFF")
-        if base <= 0:
-            raise NotConfigured
-        return cls(base)
+        return cls(crawler.settings.getfloat("NEWSDESK_RETRY_BACKOFF"))
 
     async def process_request(self, request, spider=None):
         attempt = request.meta.get("retry_times", 0)
         if attempt:
-            delay = self.base * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
-            logger.info("retry %d of %s in %.1f s", attempt, request.url, delay)
-            await asyncio.sleep(delay)
+            delay = request.meta.get("retry_after", self.base * 2 ** (attempt - 1) * random.uniform(0.8, 1.2))
+            if delay > 0:
+                logger.info("retry %d of %s in %.1f s", attempt, request.url, delay)
+                await asyncio.sleep(delay)
         return None

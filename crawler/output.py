@@ -77,9 +77,15 @@ def source_line(source: Source, last_run: dict[str, Any] | None, zone: str = DEF
     return f"{source.name}{state}  {source.kind}  {source.url}  ({schedule}; {run})"
 
 
+def backing_off_note(until: str, reason: str, zone: str = DEFAULT_ZONE) -> str:
+    """'backing off until 2026-11-20 18:00 CST: the site asked us to (Retry-After on HTTP 503)'."""
+    return f"backing off until {local_time(until, zone)}: {reason}"
+
+
 def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]],
-                 zone: str = DEFAULT_ZONE) -> list[str]:
-    """Per source: last status, last success, failures in a row, newest error; problems first."""
+                 backoffs: dict[str, tuple[str, str]] | None = None, zone: str = DEFAULT_ZONE) -> list[str]:
+    """Per source: last status, last success, failures in a row, backing off, newest error; problems first."""
+    backoffs = backoffs or {}
     rows = []
     for source in sources:
         runs = runs_by_source.get(source.name, [])
@@ -91,9 +97,11 @@ def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]
         last_ok = next((local_time(r["started_at"], zone) for r in runs if r["status"] in ("ok",)), "never")
         status = runs[0]["status"] if runs else "never run"
         newest_error = next((e["message"] for r in runs[:1] for e in r["errors"]), "")
-        flag = "!!" if failing or status in ("empty", "never run") else "ok"
+        backing_off = backing_off_note(*backoffs[source.name], zone) if source.name in backoffs else ""
+        flag = "!!" if failing or backing_off or status in ("empty", "never run") else "ok"
         rows.append((flag != "ok", f"{flag:<2} {source.name}: {status}; last success {last_ok}"
                      f"{f'; failing {failing} runs in a row' if failing else ''}"
+                     f"{f'; {backing_off}' if backing_off else ''}"
                      f"{f'; {newest_error}' if newest_error else ''}"
                      f"{'' if source.enabled else ' [disabled]'}"))
     return [line for _, line in sorted(rows, key=lambda r: not r[0])]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import fingerprint_index, labels, stories, story_edits
+from . import fingerprint_index, labels, source_state, stories, story_edits
 from . import runs as run_records
 from .clock import utc_now
 from .clusters import clusters_cte, outlet_names
@@ -408,6 +408,15 @@ class Store:
             ):
                 by_run[error.pop("run_id")].append(error)
         return [{**run, "errors": by_run[run["id"]]} for run in runs]
+
+    def set_backoff(self, source: str, until: str, reason: str) -> None:
+        """Leave source alone until `until` (ISO 8601), e.g. because its site sent a long Retry-After."""
+        with self._writing() as conn:
+            source_state.set_backoff(conn, source, until, reason)
+
+    def backoffs(self) -> dict[str, tuple[str, str]]:
+        """{source: (until, reason)} for the sources to be left alone still."""
+        return source_state.backoffs(self.conn)
 
     # -- conditional GET -------------------------------------------------------------
 

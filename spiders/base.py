@@ -15,20 +15,25 @@ from crawler.failures import AlreadyStored, describe_failure
 from crawler.fetch_rules import ARTICLE, SOURCE, first_url
 from crawler.items import FetchedPage, RunTally
 from crawler.robots import RobotsUnreadable
+from crawler.run_stop import RunStopped
 
 logger = logging.getLogger(__name__)
 
 
 class SourceSpider(scrapy.Spider):
-    """A spider for one configured source. Subclasses parse the source's start page into article requests."""
+    """A spider for one configured source. Subclasses parse the source's start page into article requests.
+
+    No request of a run is dont_filter: Scrapy's duplicate filter is the run's visited set, so no URL
+    (a sitemap listing itself, pagination leading back, a redirect to a page already fetched) is fetched twice.
+    """
 
     conditional = False  # whether the source's URL is fetched with conditional GET (feeds)
 
-    def __init__(self, source: Source, **kwargs: Any) -> None:
+    def __init__(self, source: Source, run_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.tally = RunTally()
-        self.run_id: int | None = None        # the run record's, set when the run starts (none in a dry run)
+        self.run_id = run_id                   # the run record's, started by the crawl (none in a dry run)
         self.articles_requested = 0
         self.seen_articles: set[str] = set()
 
@@ -40,8 +45,7 @@ class SourceSpider(scrapy.Spider):
         meta = {"role": SOURCE}
         if self.conditional:
             meta.update(conditional=True, handle_httpstatus_list=[304])
-        yield scrapy.Request(self.source.url, callback=self.parse_source, errback=self.start_failed, meta=meta,
-                             dont_filter=True)
+        yield scrapy.Request(self.source.url, callback=self.parse_source, errback=self.start_failed, meta=meta)
 
     def parse_source(self, response: Response):
         """The source's own page; when it redirected to another site, the operator hears that it moved."""
@@ -92,6 +96,8 @@ class SourceSpider(scrapy.Spider):
     def report_failure(self, failure: Failure) -> None:
         """Count a stored article as a duplicate; report anything else on one line under the URL asked for
         (a host whose robots.txt could not be read: once a run)."""
+        if failure.check(RunStopped):
+            return   # the run's record says once why it stopped
         if failure.check(AlreadyStored):
             self.tally.duplicates += 1
         elif failure.check(RobotsUnreadable):

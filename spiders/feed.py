@@ -9,6 +9,7 @@ from crawler.failures import AlreadyStored
 from crawler.fetch_rules import Refused
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import FetchedPage
+from crawler.run_stop import RunStopped
 from spiders.base import SourceSpider
 
 
@@ -41,8 +42,9 @@ class FeedSpider(SourceSpider):
 
     def entry_page_failed(self, failure: Failure):
         """The entry's page failed: queue the entry's own content instead, and say so. Not for a page
-        Newsdesk refused to fetch (another scheme, a robots.txt that could not be read: next run)."""
-        if failure.check(AlreadyStored, Refused):
+        Newsdesk refused to fetch (another scheme, a robots.txt that could not be read: next run), nor when
+        the run was stopped."""
+        if failure.check(AlreadyStored, Refused, RunStopped):
             self.report_failure(failure)
             return
         request = failure.request

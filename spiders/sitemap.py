@@ -17,6 +17,11 @@ class SitemapSpider(SourceSpider):
 
     name = "sitemap"
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sitemaps_seen: set[str] = {self.source.url}   # the source's own: requested by SourceSpider
+        self.sitemap_limit_reached = False
+
     def parse_start(self, response: Response, depth: int = 0):
         self.tally.pages += 1
         if response.url.endswith("/robots.txt"):
@@ -33,8 +38,7 @@ class SitemapSpider(SourceSpider):
             if depth >= MAX_INDEX_DEPTH:
                 self.tally.error(response.url, f"sitemap indexes nested deeper than {MAX_INDEX_DEPTH}; stopped")
                 return
-            for child in sitemap.children:
-                yield self._sitemap_request(child, depth + 1)
+            yield from self._sitemap_requests(sitemap.children, depth + 1)
             return
         for entry in sitemap.urls:
             hints = {"published_at": entry.published_at, "title": entry.title}
@@ -42,15 +46,26 @@ class SitemapSpider(SourceSpider):
             if request is not None:
                 yield request
 
-    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request:
-        """A child sitemap (of an index or robots.txt): it must not redirect off its site."""
-        return scrapy.Request(url, callback=self.parse_start, errback=self.start_failed,
-                              cb_kwargs={"depth": depth}, meta={"role": FOLLOW}, dont_filter=True)
+    def _sitemap_requests(self, urls: list[str], depth: int):
+        """Requests for the sitemaps not requested yet, as many as the run's max_sitemaps_per_run allows; a
+        child sitemap (of an index or robots.txt) must not redirect off its site."""
+        limit = self.settings.getint("NEWSDESK_MAX_SITEMAPS")
+        for url in urls:
+            if url in self.sitemaps_seen:
+                continue
+            if len(self.sitemaps_seen) >= limit:
+                if not self.sitemap_limit_reached:
+                    self.sitemap_limit_reached = True
+                    self.tally.error(None, f"more than {limit} sitemaps; the rest were not fetched "
+                                           "(max_sitemaps_per_run)")
+                return
+            self.sitemaps_seen.add(url)
+            yield scrapy.Request(url, callback=self.parse_start, errback=self.start_failed, cb_kwargs={"depth": depth},
+                                 meta={"role": FOLLOW})
 
     def _sitemaps_in_robots(self, response: Response):
         urls = [line.split(":", 1)[1].strip() for line in response.text.splitlines()
                 if line.lower().startswith("sitemap:")]
         if not urls:
             self.tally.error(response.url, "robots.txt names no Sitemap:; give the sitemap's URL instead")
-        for url in urls:
-            yield self._sitemap_request(response.urljoin(url), 1)
+        yield from self._sitemap_requests([response.urljoin(url) for url in urls], 1)

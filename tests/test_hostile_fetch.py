@@ -4,13 +4,11 @@ a page belongs to, robots.txt that cannot be read, the messages operators read, 
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -197,7 +195,7 @@ def test_pagination_and_child_sitemaps_redirecting_off_site_are_refused(server_o
     site, other = server_on("127.0.0.2"), server_on("127.0.0.3")
     site.add("/news/1.html", page("芯片产线投产", "chip"))
     site.add("/list.html", "<html><body><ul class='list'>"
-                           f"<li><a href='/news/1.html'>无锡十二英寸晶圆产线正式投产</a></li></ul>"
+                           "<li><a href='/news/1.html'>无锡十二英寸晶圆产线正式投产</a></li></ul>"
                            "<a href='/list_2.html'>下一页</a></body></html>")
     site.add("/list_2.html", b"", status=302, Location=other.url + "/list_2.html")
     other.add("/list_2.html", "<html><body><ul class='list'><li><a href='/x.html'>别人的网站上的文章标题</a></li></ul></body></html>")

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 
 from crawler.classify.encoder import Encoder
 from crawler.classify.section_vectors import section_meanings

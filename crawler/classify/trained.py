@@ -139,7 +139,12 @@ def load_model(home_path: Path, number: int | None = None) -> TrainedModel | Non
     number = available[-1] if number is None else number
     if number not in available:
         raise FileNotFoundError(f"no model {version_name(number)} in {models_folder(home_path)}")
-    return joblib.load(models_folder(home_path) / f"{version_name(number)}.joblib")
+    path = models_folder(home_path) / f"{version_name(number)}.joblib"
+    try:
+        return joblib.load(path)
+    except Exception as exc:   # unpickling a damaged file can raise almost anything
+        raise NewsdeskError(f"{path} is not a model Newsdesk can read ({type(exc).__name__}); delete it and its "
+                            ".json, or run `newsdesk classify train` to write a new one") from exc
 
 
 def latest_manifest(home_path: Path) -> dict[str, Any] | None:
