@@ -20,7 +20,7 @@ from ruamel.yaml.error import YAMLError
 from crawler.atomic_files import exclusive_lock, write_atomically
 from crawler.canonical import clean_url
 from crawler.errors import ConfigError
-from crawler.settings import DEFAULTS
+from crawler.settings import DEFAULTS, MINIMUMS
 from crawler.yaml_errors import syntax_error_message
 
 KINDS = ("feed", "listing", "sitemap")
@@ -231,7 +231,7 @@ def _validate_settings(raw: Any, path: Path) -> dict[str, Any]:
                 raise ConfigError(f"{path.name}: settings: '{key}' must be text")
         else:
             try:
-                value = _number(value, minimum=0, integer=isinstance(default, int))
+                value = _number(value, minimum=MINIMUMS[key], integer=isinstance(default, int))
             except ValueError as exc:
                 raise ConfigError(f"{path.name}: settings: '{key}' {exc}") from None
         settings[key] = value

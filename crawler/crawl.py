@@ -213,7 +213,7 @@ def _one_line(error: BaseException) -> str:
 
 
 def summary_lines(results: list[SourceResult]) -> list[str]:
-    """One line per source, then its errors indented beneath it."""
+    """One line per source, then its errors (!) and notes (-) indented beneath it."""
     if not results:
         return ["no sources to crawl; add one with `newsdesk sources add`"]
     width = max(len("source"), *(len(r.source.name) for r in results))
@@ -229,6 +229,8 @@ def summary_lines(results: list[SourceResult]) -> list[str]:
             lines.append(f"    ! {url + ': ' if url else ''}{message}")
         if len(t.errors) > 10:
             lines.append(f"    ! ... and {len(t.errors) - 10} more (see `newsdesk sources health`)")
+        for url, message in t.notes[:5]:
+            lines.append(f"    - {url + ': ' if url else ''}{message}")
     return lines
 
 

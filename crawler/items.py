@@ -68,7 +68,12 @@ class RunTally:
     not_modified: bool = False
     ended_as: str | None = None              # the run's status when it was cut short (timed_out, interrupted)
     errors: list[tuple[str | None, str]] = field(default_factory=list)
+    notes: list[tuple[str | None, str]] = field(default_factory=list)   # worth telling, not failures
     previews: list[dict[str, Any]] = field(default_factory=list)   # sources test: what would be queued
 
     def error(self, url: str | None, message: str) -> None:
         self.errors.append((url, message))
+
+    def note(self, url: str | None, message: str) -> None:
+        """Something the operator should hear that is not a failure: a source that moved, a text cut."""
+        self.notes.append((url, message))

@@ -89,7 +89,7 @@ class ExtractPipeline:
         logger.warning("%s: %s", url, message)
         tally = getattr(getattr(self.crawler, "spider", None), "tally", None)
         if tally is not None:
-            tally.error(url, message)
+            tally.note(url, message)
 
 
 class CanonicalPipeline:

@@ -45,6 +45,7 @@ class RunRecorder:
         self.opened = False
         self.closed = False
         self.errors_written = 0
+        self.notes_written = 0
         self.written_at = time.monotonic()
 
     @classmethod
@@ -83,13 +84,18 @@ class RunRecorder:
             return
         tally = spider.tally
         self.store.run_progress(self.run_id, pages=tally.pages, duplicates=tally.duplicates,
-                                errors=self._unwritten_errors(tally))
+                                errors=self._unwritten_errors(tally), notes=self._unwritten_notes(tally))
         self.written_at = time.monotonic()
 
     def _unwritten_errors(self, tally) -> list:
         errors = tally.errors[self.errors_written:]
         self.errors_written = len(tally.errors)
         return errors
+
+    def _unwritten_notes(self, tally) -> list:
+        notes = tally.notes[self.notes_written:]
+        self.notes_written = len(tally.notes)
+        return notes
 
     def item_dropped(self, item, response, exception, spider) -> None:
         if isinstance(exception, Duplicate):
@@ -144,4 +150,5 @@ class RunRecorder:
             summary = f"{summary}; " if summary else ""
             summary += f"{tally.skipped} pages without article text skipped"
         self.store.finish_run(self.run_id, pages=tally.pages, duplicates=tally.duplicates,
-                              errors=self._unwritten_errors(tally), status=status, summary=summary)
+                              errors=self._unwritten_errors(tally), notes=self._unwritten_notes(tally),
+                              status=status, summary=summary)

@@ -16,6 +16,7 @@ class Setting:
     name: str
     default: Any
     help: str
+    minimum: float = 0      # the smallest value that makes sense (numbers only)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -27,7 +28,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("retry_backoff", 2.0, "Seconds before the first retry; doubled for each further retry, with jitter."),
     Setting("max_page_mb", 10, "Largest page, feed or sitemap downloaded, in megabytes; bigger ones are refused."),
     Setting("max_text_chars", 200_000, "Longest article text stored, in characters; a longer one is cut at a "
-                                       "paragraph end, and the run record says so."),
+                                       "paragraph end, and the run record says so.", minimum=1000),
     Setting("max_redirects", 5, "Redirects followed for one request before it is given up as a loop."),
     Setting("max_sites_at_once", 8, "Sites crawled side by side; sources of one site always run one after another."),
     Setting("max_items_per_source", 200, "Article pages fetched from one source in one run."),
@@ -42,6 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+MINIMUMS: dict[str, float] = {s.name: s.minimum for s in SETTINGS}
 
 
 def user_agent(contact: str) -> str:

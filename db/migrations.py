@@ -351,3 +351,11 @@ def m023_candidate_charset(db: Database) -> None:
     # The codec a page's bytes were read with: pages lie about it, and an operator checking a garbled
     # story wants to know what was used.
     db.executescript("ALTER TABLE candidates ADD COLUMN charset TEXT;")
+
+
+@migrations()
+def m024_run_notes(db: Database) -> None:
+    # A run's record tells errors (failures, counted in error_count and the run's status) from notes
+    # (worth telling, not failures: a source that moved, a text cut to max_text_chars).
+    db.executescript("ALTER TABLE run_errors ADD COLUMN level TEXT NOT NULL DEFAULT 'error' "
+                     "CHECK (level IN ('error', 'note'));")

@@ -58,27 +58,30 @@ def start(conn: sqlite3.Connection, source: str) -> int:
 
 
 def progress(conn: sqlite3.Connection, run_id: int, *, pages: int, duplicates: int,
-             errors: Sequence[tuple[str | None, str]]) -> None:
-    """Write a running run's counts and its new errors; `new` is counted from the candidates it stored."""
+             errors: Sequence[tuple[str | None, str]], notes: Sequence[tuple[str | None, str]] = ()) -> None:
+    """Write a running run's counts and its new errors and notes; `new` is counted from the candidates it
+    stored. A note (a source that moved, a text cut to size) is worth telling but is not a failure."""
     _check_running(conn, run_id)
-    conn.executemany("INSERT INTO run_errors (run_id, url, message) VALUES (?, ?, ?)",
-                     [(run_id, url, message) for url, message in errors])
+    conn.executemany("INSERT INTO run_errors (run_id, url, message, level) VALUES (?, ?, ?, ?)",
+                     [(run_id, url, message, "error") for url, message in errors]
+                     + [(run_id, url, message, "note") for url, message in notes])
     conn.execute(
         "UPDATE runs SET pages = ?, duplicates = ?, new = (SELECT COUNT(*) FROM candidates WHERE run_id = ?), "
-        "error_count = (SELECT COUNT(*) FROM run_errors WHERE run_id = ?) WHERE id = ?",
+        "error_count = (SELECT COUNT(*) FROM run_errors WHERE run_id = ? AND level = 'error') WHERE id = ?",
         [pages, duplicates, run_id, run_id, run_id],
     )
 
 
 def finish(conn: sqlite3.Connection, run_id: int, *, pages: int, duplicates: int,
-           errors: Sequence[tuple[str | None, str]], status: str | None, summary: str | None) -> None:
+           errors: Sequence[tuple[str | None, str]], status: str | None, summary: str | None,
+           notes: Sequence[tuple[str | None, str]] = ()) -> None:
     """Close a run with its final counts and errors not yet written (inside the caller's transaction).
 
     status: None for the rule of run_status(); or one given (ok for a 304, timed_out, interrupted).
     """
     if status is not None and status not in RUN_STATUSES:
         raise StoreError(f"unknown run status {status!r}; use one of: {', '.join(RUN_STATUSES)}")
-    progress(conn, run_id, pages=pages, duplicates=duplicates, errors=errors)
+    progress(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, notes=notes)
     new, error_count = conn.execute("SELECT new, error_count FROM runs WHERE id = ?", [run_id]).fetchone()
     status = status or run_status(new=new, duplicates=duplicates, error_count=error_count)
     conn.execute("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",

@@ -358,11 +358,12 @@ class Store:
             return run_records.start(conn, source)
 
     def run_progress(
-        self, run_id: int, *, pages: int, duplicates: int, errors: list[tuple[str | None, str]]
+        self, run_id: int, *, pages: int, duplicates: int, errors: list[tuple[str | None, str]],
+        notes: list[tuple[str | None, str]] = (),
     ) -> None:
-        """Write a running run's counts and the errors not written yet, so a kill loses nothing."""
+        """Write a running run's counts and the errors and notes not written yet, so a kill loses nothing."""
         with self._writing() as conn:
-            run_records.progress(conn, run_id, pages=pages, duplicates=duplicates, errors=errors)
+            run_records.progress(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, notes=notes)
 
     def finish_run(
         self,
@@ -373,12 +374,13 @@ class Store:
         errors: list[tuple[str | None, str]],
         status: str | None = None,
         summary: str | None = None,
+        notes: list[tuple[str | None, str]] = (),
     ) -> dict:
-        """Close a run with its outcome and the errors not written yet; `new` is what it stored;
-        status defaults to db.runs.run_status()."""
+        """Close a run with its outcome and the errors and notes not written yet; `new` is what it stored;
+        status defaults to db.runs.run_status() (notes do not count against it)."""
         with self._writing() as conn:
             run_records.finish(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, status=status,
-                        summary=summary)
+                               summary=summary, notes=notes)
         return self._with_errors(self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))[0]
 
     def close_orphaned_runs(self) -> int:
@@ -399,15 +401,17 @@ class Store:
         return rows[0] if rows else None
 
     def _with_errors(self, runs: list[dict]) -> list[dict]:
-        by_run: dict[int, list[dict]] = {run["id"]: [] for run in runs}
-        if by_run:
-            marks = ", ".join("?" * len(by_run))
-            for error in self._rows(
-                f"SELECT run_id, url, message FROM run_errors WHERE run_id IN ({marks}) ORDER BY id",
-                list(by_run),
+        """Each run with its "errors" and its "notes", [{url, message}] each, in the order they came."""
+        found: dict[tuple[int, str], list[dict]] = {}
+        if runs:
+            marks = ", ".join("?" * len(runs))
+            for row in self._rows(
+                f"SELECT run_id, level, url, message FROM run_errors WHERE run_id IN ({marks}) ORDER BY id",
+                [run["id"] for run in runs],
             ):
-                by_run[error.pop("run_id")].append(error)
-        return [{**run, "errors": by_run[run["id"]]} for run in runs]
+                found.setdefault((row.pop("run_id"), row.pop("level")), []).append(row)
+        return [{**run, "errors": found.get((run["id"], "error"), []), "notes": found.get((run["id"], "note"), [])}
+                for run in runs]
 
     def set_backoff(self, source: str, until: str, reason: str) -> None:
         """Leave source alone until `until` (ISO 8601), e.g. because its site sent a long Retry-After."""

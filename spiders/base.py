@@ -50,7 +50,7 @@ class SourceSpider(scrapy.Spider):
     def parse_source(self, response: Response):
         """The source's own page; when it redirected to another site, the operator hears that it moved."""
         if not same_site(response.url, self.source.url):
-            self.tally.error(self.source.url, f"moved to {response.url} (redirect); "
+            self.tally.note(self.source.url, f"moved to {response.url} (redirect); "
                                               "update the source's url in sources.yaml")
         yield from self.parse_start(response)
 

@@ -255,3 +255,10 @@ def test_a_quoted_value_spanning_lines_on_purpose_is_not_blamed_for_a_mistake_be
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=rf"^sections.yaml line {number}: YAML syntax error: a tab"):
         load_sections(path)
+
+
+def test_a_setting_below_what_makes_sense_is_refused(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources: []\nsettings:\n  max_text_chars: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="settings: 'max_text_chars' must be a whole number >= 1000, not 0"):
+        load_sources(path)
