@@ -12,7 +12,7 @@ from twisted.python.failure import Failure
 from crawler.canonical import same_site
 from crawler.config import Source
 from crawler.failures import AlreadyStored, describe_failure
-from crawler.fetch_rules import ARTICLE, SOURCE, first_url
+from crawler.fetch_rules import ARTICLE, SOURCE, first_url, scheme_refusal
 from crawler.items import FetchedPage, RunTally
 from crawler.robots import RobotsUnreadable
 from crawler.run_stop import RunStopped
@@ -62,10 +62,15 @@ class SourceSpider(scrapy.Spider):
 
     def article_request(self, url: str, hints: dict[str, Any] | None = None,
                         errback=None) -> scrapy.Request | None:
-        """A request for one article page, or None once the run's article budget is spent."""
+        """A request for one article page, or None: already asked for, the run's article budget is spent,
+        or a URL Newsdesk never fetches (said once for the run, under that URL)."""
         if url in self.seen_articles or self.articles_requested >= self.max_items:
             return None
         self.seen_articles.add(url)
+        refusal = scheme_refusal(url)
+        if refusal:
+            self.tally.error(url, refusal)
+            return None
         self.articles_requested += 1
         return scrapy.Request(
             url, callback=self.parse_article, errback=errback or self.article_failed,

@@ -31,9 +31,15 @@ class FeedSpider(SourceSpider):
             return
         if feed.warning:
             self.logger.warning("%s: %s", self.source.name, feed.warning)
+        linked = [entry for entry in feed.entries if entry.link]
+        if feed.entries and not linked:
+            # Nothing to fetch, and the run would look merely empty: say why.
+            damage = f"; {feed.warning}" if feed.warning else ""
+            self.tally.error(response.url, f"{len(feed.entries)} entries and none has a link{damage}; "
+                                           "check the feed in a browser or ask the site")
         for entry in feed.entries:
             if not entry.link:
-                if entry.hints.get("content"):
+                if linked and entry.hints.get("content"):
                     self.tally.error(None, f"entry '{entry.hints.get('title', '?')}' has no link; skipped")
                 continue
             request = self.article_request(entry.link, entry.hints, errback=self.entry_page_failed)

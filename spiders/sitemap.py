@@ -38,7 +38,11 @@ class SitemapSpider(SourceSpider):
             if depth >= MAX_INDEX_DEPTH:
                 self.tally.error(response.url, f"sitemap indexes nested deeper than {MAX_INDEX_DEPTH}; stopped")
                 return
-            yield from self._sitemap_requests(sitemap.children, depth + 1)
+            children = list(self._sitemap_requests(sitemap.children, depth + 1))
+            if not children and not self.sitemap_limit_reached:
+                self.tally.error(response.url, "the sitemap index lists no sitemap this run has not read already "
+                                               "(it lists itself?); nothing to fetch; check it in a browser")
+            yield from children
             return
         for entry in sitemap.urls:
             hints = {"published_at": entry.published_at, "title": entry.title}
