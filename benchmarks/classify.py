@@ -53,7 +53,7 @@ from crawler.classify.model import TextModel  # noqa: E402
 from crawler.classify.text import StoryText  # noqa: E402
 from crawler.classify.trained import TrainedModel  # noqa: E402
 from crawler.classify.training import fit  # noqa: E402
-from crawler.sections import Newsletter, load_sections  # noqa: E402
+from crawler.configuration.sections import Newsletter, load_sections  # noqa: E402
 
 logger = logging.getLogger(__name__)
 

@@ -41,11 +41,11 @@ for folder in (REPO, REPO / "benchmarks"):
 
 from syndication_corpus import CHINA, Context, build_corpus, load_material, reprint, synthetic_texts  # noqa: E402
 
-from crawler.dedup import text_hash  # noqa: E402
-from crawler.items import Candidate  # noqa: E402
-from crawler.near_duplicates import DEFAULT_WINDOW_DAYS, index_entry  # noqa: E402
-from crawler.pipelines import DuplicatePipeline, StorePipeline  # noqa: E402
-from crawler.text_fingerprints import fingerprint  # noqa: E402
+from crawler.dedup.exact import text_hash  # noqa: E402
+from crawler.crawl.items import Candidate  # noqa: E402
+from crawler.dedup.near_duplicates import DEFAULT_WINDOW_DAYS, index_entry  # noqa: E402
+from crawler.crawl.pipelines import DuplicatePipeline, StorePipeline  # noqa: E402
+from crawler.dedup.fingerprints import fingerprint  # noqa: E402
 from db import Store  # noqa: E402
 
 logger = logging.getLogger(__name__)

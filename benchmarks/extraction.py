@@ -5,7 +5,7 @@ a missing set is reported and skipped. Both extractors run in this process on th
 
 - ours: `crawler.extraction.extract_bytes(raw_bytes, url)` (content_type=None, so charset detection is part
   of the measured work and of the timing);
-- trafilatura: the page decoded once with `crawler.charset.decode_html`, then `trafilatura.extract(text,
+- trafilatura: the page decoded once with `crawler.formats.charset.decode_html`, then `trafilatura.extract(text,
   url=url)` with default settings for the body and `trafilatura.extract_metadata(text, default_url=url)`
   (htmldate inside) for title and date; both calls are timed;
 - traf-bytes: the same two calls on the raw bytes, trafilatura guessing the charset itself (how it fares on
@@ -274,7 +274,7 @@ def plain_trafilatura(page: Page, text: str | bytes) -> Prediction:
 
 def run(page_set: PageSet, name: str) -> tuple[Scores, dict[str, Prediction]]:
     """Run one extractor over a set, timing only the extraction itself."""
-    from crawler.charset import decode_html
+    from crawler.formats.charset import decode_html
 
     predictions: dict[str, Prediction] = {}
     failures = []

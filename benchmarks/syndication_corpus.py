@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
 CHINA = dt.timezone(dt.timedelta(hours=8))
-MIN_TEXT_CHARS = 40    # the crawl skips pages with less text (crawler/pipelines.py)
+MIN_TEXT_CHARS = 40    # the crawl skips pages with less text (crawler/crawl/pipelines.py)
 
 REPORTERS = ["王磊", "李婷", "张伟", "刘洋", "陈静", "杨帆", "赵敏", "黄晓", "周航", "吴佳", "徐明", "孙悦"]
 ENGLISH_REPORTERS = ["Alex Morgan", "Sam Lee", "Jordan Price", "Casey Wu", "Robin Hart"]

@@ -4,7 +4,7 @@ Run `python benchmarks/threads.py [--rounds 3]`. Each round runs `newsdesk demo 
 folder twice, once per setting, in alternating order (so a change in the machine's load hits both), and
 times the whole command (start-up, loading the encoder, encoding the sections and every story, crawling).
 The baseline is numpy's default, one BLAS thread per core, set explicitly: Newsdesk itself now defaults
-to one (crawler/numeric_threads.py), and an operator's OPENBLAS_NUM_THREADS still wins.
+to one (newsdesk/numeric_threads.py), and an operator's OPENBLAS_NUM_THREADS still wins.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from crawler.numeric_threads import THREAD_VARIABLES  # noqa: E402 -- after the path, and numpy-free
+from newsdesk.numeric_threads import THREAD_VARIABLES  # noqa: E402 -- after the path, and numpy-free
 
 
 def demo_seconds(threads: int) -> float:
@@ -29,7 +29,7 @@ def demo_seconds(threads: int) -> float:
     env = {**os.environ, **{name: str(threads) for name in THREAD_VARIABLES}}
     with tempfile.TemporaryDirectory(prefix="newsdesk-threads-") as folder:
         start = time.monotonic()
-        subprocess.run([sys.executable, "-m", "crawler.cli", "--home", str(Path(folder) / "home"), "demo",
+        subprocess.run([sys.executable, "-m", "newsdesk.cli", "--home", str(Path(folder) / "home"), "demo",
                         "--no-serve", "--port", "0"], cwd=REPO, env=env, check=True, capture_output=True)
         return time.monotonic() - start
 

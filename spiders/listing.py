@@ -5,9 +5,9 @@ from __future__ import annotations
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.charset import decode_html
-from crawler.fetch_rules import FOLLOW
-from crawler.listing_links import find_article_links, links_by_selector, next_page_url
+from crawler.formats.charset import decode_html
+from crawler.formats.fetch_rules import FOLLOW
+from crawler.formats.listing_links import find_article_links, links_by_selector, next_page_url
 from spiders.base import SourceSpider
 
 

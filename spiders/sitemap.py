@@ -5,8 +5,8 @@ from __future__ import annotations
 import scrapy
 from scrapy.http import Response
 
-from crawler.fetch_rules import FOLLOW
-from crawler.sitemaps import SitemapError, parse_sitemap
+from crawler.formats.fetch_rules import FOLLOW
+from crawler.formats.sitemaps import SitemapError, parse_sitemap
 from spiders.base import SourceSpider
 
 MAX_INDEX_DEPTH = 3

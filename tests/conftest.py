@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.numeric_threads import limit_numeric_threads
+from newsdesk.numeric_threads import limit_numeric_threads
 
 # Before numpy loads: this process, the xdist workers and every `newsdesk` the tests start inherit it.
 limit_numeric_threads()
@@ -177,7 +177,7 @@ def home(tmp_path) -> Path:
 
 
 def cli_main():
-    from crawler.cli import main
+    from newsdesk.cli import main
     return main
 
 
@@ -185,7 +185,7 @@ def cli(*args: str, env: dict | None = None, timeout: float = 600) -> "subproces
     """Run `newsdesk ARGS` in its own process, as a user or cron would (Scrapy's reactor runs once a process)."""
     full_env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_HOME"}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "newsdesk.cli", *args], capture_output=True, text=True,
                           env=full_env, cwd=REPO, timeout=timeout)
 
 

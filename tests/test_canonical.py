@@ -7,9 +7,9 @@ import sys
 import pytest
 
 from conftest import REPO
-from crawler.canonical import canonical_url, clean_url, site_of
-from crawler.items import Candidate
-from crawler.pipelines import Duplicate, DuplicatePipeline
+from crawler.formats.canonical import canonical_url, clean_url, site_of
+from crawler.crawl.items import Candidate
+from crawler.crawl.pipelines import Duplicate, DuplicatePipeline
 from db import Store
 
 
@@ -67,7 +67,7 @@ def test_site_of_names_the_registrable_domain_or_the_address():
 def test_the_public_suffix_list_is_read_from_the_installed_snapshot_without_network():
     script = (
         "import sys\n"
-        "from crawler.canonical import site_of\n"
+        "from crawler.formats.canonical import site_of\n"
         "events = []\n"
         "sys.addaudithook(lambda event, args: events.append(event) if event.startswith(('socket.connect', "
         "'socket.getaddrinfo', 'urllib.Request')) or (event == 'open' and isinstance(args[1], str) "

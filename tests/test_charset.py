@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from conftest import shared_data
-from crawler.charset import decode_html, normalise_charset
+from crawler.formats.charset import decode_html, normalise_charset
 
 TEXT = "长三角数字经济：上海、江苏、浙江、安徽推进算力枢纽和数据要素市场建设。" * 3
 

@@ -11,18 +11,19 @@ from click.testing import CliRunner
 from scrapy.utils.test import get_crawler
 
 from conftest import REPO
-from crawler.classify import Classifier, ClassifyPipeline
+from crawler.classify import Classifier
+from crawler.crawl.classify_pipeline import ClassifyPipeline
 from crawler.classify.trained import load_model, models_folder, versions
 from crawler.classify.training import retrain_if_due
-from crawler.cli import main
-from crawler.demo import demo_catalogue
+from newsdesk.cli import main
+from newsdesk.demo import demo_catalogue
 from crawler.errors import ConfigError
-from crawler.items import Candidate
-from crawler.output import queue_line
-from crawler.sections import CLASSIFIER_SETTINGS, load_sections, parse_sections
+from crawler.crawl.items import Candidate
+from newsdesk.render import queue_line
+from crawler.configuration.sections import CLASSIFIER_SETTINGS, load_sections, parse_sections
 from db import Store
 
-DEFAULT_SECTIONS = REPO / "crawler" / "defaults" / "sections.yaml"
+DEFAULT_SECTIONS = REPO / "crawler" / "configuration" / "defaults" / "sections.yaml"
 SAMPLE = REPO / "tests" / "data" / "newsletter_sample.yaml"
 
 
@@ -352,7 +353,7 @@ def test_approvals_made_during_train_apply_all_stand(decided_home):
     with Store(decided_home / "newsdesk.db") as store:
         ids = [add(store, 1000 + n, f"第{n}家企业完成数字化改造", "企业数字化改造项目近日完成验收。", section="区域实践")
                for n in range(120)]
-    training = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--home", str(decided_home), "classify",
+    training = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "--home", str(decided_home), "classify",
                                  "train", "--apply"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
     with Store(decided_home / "newsdesk.db") as editor:

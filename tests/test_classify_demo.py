@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import cli, queue_rows
-from crawler.demo import demo_catalogue
+from newsdesk.demo import demo_catalogue
 
 pytestmark = pytest.mark.clock
 

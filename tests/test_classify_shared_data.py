@@ -9,7 +9,7 @@ from crawler.classify import Classifier
 from crawler.classify.labels import Label
 from crawler.classify.text import StoryText
 from crawler.classify.training import fit
-from crawler.sections import load_sections
+from crawler.configuration.sections import load_sections
 
 
 def headlines(folder, name: str) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ import os
 from click.testing import CliRunner
 
 from conftest import REPO, cli, queue_rows
-from crawler.cli import main
+from newsdesk.cli import main
 
 GBK_PAGE = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
             "<title>我省出台数据要素市场化配置改革实施方案_某省人民政府</title></head><body>"
@@ -100,7 +100,7 @@ def test_demo_no_serve_crawls_into_a_new_folder_it_names(tmp_path):
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--no-serve", "--port", "0"],
+    result = subprocess.run([sys.executable, "-m", "newsdesk.cli", "demo", "--no-serve", "--port", "0"],
                             capture_output=True, text=True, cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)},
                             timeout=600)
     assert result.returncode == 0, result.stderr
@@ -154,7 +154,7 @@ def test_crawl_shows_progress_on_a_terminal_and_only_the_summary_otherwise(serve
     home = tmp_path / "home"
     assert cli("init", str(home)).returncode == 0
     write_sources(home, [{"name": "wire", "kind": "feed", "url": server.url + "/feed.xml"}])
-    command = shlex.join([sys.executable, "-m", "crawler.cli", "--home", str(home), "crawl"])
+    command = shlex.join([sys.executable, "-m", "newsdesk.cli", "--home", str(home), "crawl"])
     # `script` runs the command on a pseudo-terminal, as a person at a shell would.
     on_terminal = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True,
                                  cwd=REPO, timeout=300)

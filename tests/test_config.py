@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import main
-from crawler.config import add_source, load_sources, set_enabled, validate_source
+from newsdesk.cli import main
+from crawler.configuration.sources import add_source, load_sources, set_enabled, validate_source
 from crawler.errors import ConfigError
-from crawler.sections import load_sections
+from crawler.configuration.sections import load_sections
 
 
 def run(home, *args):

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import cli, queue_rows, write_sources
-from crawler.demo import DemoSite, demo_catalogue, demo_sources
+from newsdesk.demo import DemoSite, demo_catalogue, demo_sources
 from db import Store, clock
 
 pytestmark = pytest.mark.clock

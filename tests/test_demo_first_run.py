@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from conftest import REPO, cli
-from crawler.demo import demo_sources
+from newsdesk.demo import demo_sources
 
 # After `make demo` the .venv is not activated: its bin folder is not on the PATH.
 WITHOUT_VENV = {"PATH": "/usr/bin:/bin"}

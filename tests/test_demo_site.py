@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from crawler.demo import DemoSite, demo_catalogue, demo_sources
+from newsdesk.demo import DemoSite, demo_catalogue, demo_sources
 from db import clock
 
 pytestmark = pytest.mark.clock
@@ -378,7 +378,7 @@ def test_the_site_serves_the_same_pages_as_its_catalogue_for_any_day():
 
 
 def test_python_m_crawler_demo_prints_its_base_url_and_serves():
-    process = subprocess.Popen([sys.executable, "-m", "crawler.demo", "--port", "0"], stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", "newsdesk.demo", "--port", "0"], stdout=subprocess.PIPE,
                                text=True)
     try:
         base_url = process.stdout.readline().strip()

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
-from crawler.cli import main
-from crawler.settings import SETTINGS
+from newsdesk.cli import main
+from crawler.configuration.settings import SETTINGS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

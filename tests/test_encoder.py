@@ -26,9 +26,9 @@ from crawler.classify.model import TextModel
 from crawler.classify.text import StoryText
 from crawler.classify.trained import TrainedModel, load_model, save_model
 from crawler.classify.weights import WeightsError, read_weights
-from crawler.cli import main
+from newsdesk.cli import main
 from crawler.errors import ConfigError, NewsdeskError
-from crawler.sections import load_sections, parse_sections
+from crawler.configuration.sections import load_sections, parse_sections
 from test_classify import cold, decided_home, newsletter  # noqa: F401  (fixtures)
 
 INSTALLED = encoders_folder() / DEFAULT_ENCODER

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.feeds import FeedError, parse_feed
+from crawler.formats.feeds import FeedError, parse_feed
 
 RSS2 = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>某某网</title><link>https://x.cn/</link>

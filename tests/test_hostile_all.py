@@ -12,7 +12,7 @@ import random
 from email.utils import format_datetime
 
 from conftest import cli, queue_rows
-from crawler.text_sanity import not_text_reason
+from crawler.extraction.text_sanity import not_text_reason
 from db import Store, clock
 
 TEXT = ("省数据局近日印发《关于推进公共数据授权运营的实施意见》，明确到2027年建成全省统一的公共数据授权运营平台，"

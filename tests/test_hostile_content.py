@@ -8,9 +8,9 @@ import random
 from scrapy.utils.test import get_crawler
 
 from conftest import cli, queue_rows, write_sources
-from crawler.items import FetchedPage
-from crawler.pipelines import ExtractPipeline
-from crawler.settings import scrapy_settings
+from crawler.crawl.items import FetchedPage
+from crawler.crawl.pipelines import ExtractPipeline
+from crawler.crawl.settings import scrapy_settings
 from db import Store
 from test_bad_sources import STORIES, article, rss
 

@@ -321,7 +321,7 @@ def test_a_gzip_bomb_and_a_slow_retried_site_get_messages_that_say_what_to_do(se
 def test_a_crawler_built_from_our_settings_runs_no_unneeded_extension():
     from scrapy.utils.test import get_crawler
 
-    from crawler.settings import scrapy_settings
+    from crawler.crawl.settings import scrapy_settings
 
     # get_crawler turns RemoteControl off for tests; a real run has Scrapy's default (on) unless we say otherwise.
     crawler = get_crawler(settings_dict={**scrapy_settings({}), "REMOTE_CONTROL_ENABLED": True})
@@ -368,7 +368,7 @@ def test_a_crawl_opens_no_listening_port_and_leaves_no_token_file(server, tmp_pa
     home = new_home(tmp_path, [{"name": "wire", "kind": "feed", "url": server.url + "/feed.xml"}], timeout=40)
     state = tmp_path / "state"
     env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_HOME"} | {"XDG_STATE_HOME": str(state)}
-    crawl = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--home", str(home), "crawl"], cwd=REPO,
+    crawl = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "--home", str(home), "crawl"], cwd=REPO,
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert held.wait(60), "the crawl never asked for the article"

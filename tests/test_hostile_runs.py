@@ -250,7 +250,7 @@ def test_a_signal_stops_the_crawl_and_closes_every_run(server, second_server, tm
             sources.append({"name": name, "kind": "feed", "url": f"{srv.url}/{name}.xml"})
     home = new_home(tmp_path, sources, timeout=60, per_domain_concurrency=1, max_sites_at_once=2)
     database = home / "newsdesk.db"
-    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--home", str(home), "crawl"], cwd=REPO,
+    process = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "--home", str(home), "crawl"], cwd=REPO,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
@@ -360,6 +360,6 @@ def test_a_short_retry_after_is_waited_for_then_the_retry_succeeds(server, tmp_p
 ])
 def test_retry_after_is_read_as_seconds_or_an_http_date(value, seconds):
     from datetime import datetime
-    from crawler.retry_after import retry_after_seconds
+    from crawler.crawl.retry_after import retry_after_seconds
 
     assert retry_after_seconds(value, datetime.fromisoformat(NOW)) == seconds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.listing_links import find_article_links, links_by_selector, next_page_url
+from crawler.formats.listing_links import find_article_links, links_by_selector, next_page_url
 
 PORTAL = """<html><head><meta charset="gb2312"><title>工作动态_某省数据资源管理局</title></head><body>
 <table width="100%"><tr><td class="top">

@@ -15,12 +15,12 @@ import pytest
 from opencc import OpenCC
 from scrapy.utils.test import get_crawler
 
-from crawler.dedup import text_hash
-from crawler.demo import demo_catalogue
-from crawler.items import Candidate
-from crawler.near_duplicates import MAX_POSTINGS, NearDuplicates
-from crawler.pipelines import DuplicatePipeline, StorePipeline
-from crawler.text_fingerprints import fingerprint, normalised
+from crawler.dedup.exact import text_hash
+from newsdesk.demo import demo_catalogue
+from crawler.crawl.items import Candidate
+from crawler.dedup.near_duplicates import MAX_POSTINGS, NearDuplicates
+from crawler.crawl.pipelines import DuplicatePipeline, StorePipeline
+from crawler.dedup.fingerprints import fingerprint, normalised
 from db import Store, clock
 from db.fingerprint_index import Fingerprints
 from db.migrations import migrations
@@ -191,7 +191,8 @@ def test_a_copy_beyond_the_window_is_a_new_story_unless_identical(tmp_path, stor
 
 
 def test_the_window_is_a_setting_that_reaches_the_pipeline(tmp_path):
-    from crawler.settings import DEFAULTS, scrapy_settings
+    from crawler.configuration.settings import DEFAULTS
+    from crawler.crawl.settings import scrapy_settings
 
     assert DEFAULTS["dedup_window_days"] == 30
     settings = scrapy_settings({"dedup_window_days": 7})
@@ -218,8 +219,8 @@ def test_the_representative_is_the_earliest_copy_of_the_most_authoritative_sourc
 
 
 def test_the_store_pipeline_records_the_sources_authority(tmp_path):
-    from crawler.config import Source
-    from crawler.settings import scrapy_settings
+    from crawler.configuration.sources import Source
+    from crawler.crawl.settings import scrapy_settings
 
     settings = scrapy_settings({})
     settings["NEWSDESK_DATABASE"] = str(tmp_path / "newsdesk.db")
@@ -313,8 +314,8 @@ def test_a_candidate_and_its_fingerprints_are_stored_together_or_not_at_all(tmp_
 WRITER = """
 import sys
 sys.path.insert(0, sys.argv[1])
-from crawler.near_duplicates import index_entry
-from crawler.text_fingerprints import fingerprint
+from crawler.dedup.near_duplicates import index_entry
+from crawler.dedup.fingerprints import fingerprint
 from db import Store, clock
 store = Store(sys.argv[2])
 n = 0

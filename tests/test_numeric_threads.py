@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 from conftest import REPO
-from crawler.numeric_threads import THREAD_VARIABLES
+from newsdesk.numeric_threads import THREAD_VARIABLES
 
-SHOW_THREADS = ("import crawler.cli, json, numpy\n"
+SHOW_THREADS = ("import newsdesk.cli, json, numpy\n"
                 "from threadpoolctl import threadpool_info\n"
                 "print(json.dumps({i['internal_api']: i['num_threads'] for i in threadpool_info()}))")
 

@@ -14,9 +14,9 @@ from conftest import REPO
 from crawler.classify import Classifier
 from crawler.classify.rules import SectionRules
 from crawler.classify.section_vectors import cache_folder
-from crawler.cli import main
-from crawler.demo import demo_catalogue
-from crawler.sections import load_sections
+from newsdesk.cli import main
+from newsdesk.demo import demo_catalogue
+from crawler.configuration.sections import load_sections
 from db import Store
 from test_encoder import needs_m3e  # noqa: F401  (fixture)
 
@@ -33,7 +33,7 @@ def sections(home, needs_m3e):  # noqa: F811
 @pytest.fixture(scope="module")
 def uncached_meanings():
     """What the encoder makes of the default sections when nothing is cached."""
-    newsletter = load_sections(REPO / "crawler" / "defaults" / "sections.yaml")
+    newsletter = load_sections(REPO / "crawler" / "configuration" / "defaults" / "sections.yaml")
     return Classifier(newsletter).rules.meanings
 
 
@@ -115,7 +115,7 @@ def test_extract_loads_neither_the_classifier_nor_scrapy(tmp_path):
                     encoding="utf-8")
     code = ("import runpy, sys\n"
             f"sys.argv = ['newsdesk', 'extract', {str(page)!r}]\n"
-            "try:\n    runpy.run_module('crawler.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "try:\n    runpy.run_module('newsdesk.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
             "print(sorted({m.split('.')[0] if not m.startswith('crawler') else m for m in sys.modules\n"
             "              if m.startswith(('crawler.classify', 'scrapy', 'sklearn', 'jieba', 'twisted'))}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import shared_data
-from crawler.sitemaps import SitemapError, parse_sitemap
+from crawler.formats.sitemaps import SitemapError, parse_sitemap
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 MB = 1024 * 1024

@@ -7,7 +7,7 @@ import sys
 import threading
 
 from conftest import REPO
-from crawler.config import load_sources
+from crawler.configuration.sources import load_sources
 
 WRITERS = 20
 
@@ -26,7 +26,7 @@ def test_concurrent_sources_add_all_land_and_the_file_always_parses(home):
     reader = threading.Thread(target=keep_reading)
     reader.start()
     try:
-        writers = [subprocess.Popen([sys.executable, "-m", "crawler.cli", "--home", str(home), "sources", "add",
+        writers = [subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "--home", str(home), "sources", "add",
                                      f"wire-{n}", f"http://x{n}.cn/rss.xml", "--kind", "feed"],
                                     cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                    for n in range(WRITERS)]

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from crawler.demo import demo_catalogue
+from newsdesk.demo import demo_catalogue
 from db import NotFound, Store, StoreError
 from test_near_duplicates import TODAY, Desk
 
@@ -93,7 +93,7 @@ def test_later_crawls_keep_what_editors_split_and_merged(desk, texts):
     desk.store.split(split_off.id)
     desk.store.merge(chip_story.id, original.id)
     # A later crawl: the same pages again (duplicates), new copies of both texts, the index rebuilt.
-    from crawler.pipelines import Duplicate
+    from crawler.crawl.pipelines import Duplicate
 
     for url, text in (("https://a.cn/port.html", port), ("https://b.cn/port.html", "本报记者 吴佳\n" + port)):
         with pytest.raises(Duplicate):
@@ -168,7 +168,7 @@ def test_a_merge_keeps_the_decided_storys_decision_and_logs_it(desk, texts):
 # -- the command line ---------------------------------------------------------------------------
 
 def run(*args: str):
-    from crawler.cli import main
+    from newsdesk.cli import main
 
     return CliRunner().invoke(main, list(args))
 

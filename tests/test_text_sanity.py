@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from crawler.charset import decode_html
+from crawler.formats.charset import decode_html
 from crawler.extraction import extract
-from crawler.text_sanity import cut_to_limit, not_text_reason
+from crawler.extraction.text_sanity import cut_to_limit, not_text_reason
 
 CHINESE = ("上海市经济和信息化委员会日前印发《关于推动数字经济高质量发展的若干措施》，提出到2028年数字经济核心产业"
            "增加值占比达到15%。\n措施围绕数据要素、算力基础设施、人工智能产业和数字化转型四个方面提出20条举措，"

@@ -11,7 +11,7 @@ from crawler.classify.relevance import Relevance, rule_relevance
 from crawler.classify.rules import SectionRules, SectionScore
 from crawler.classify.text import StoryText
 from crawler.classify.trained import TrainedModel
-from crawler.sections import Newsletter
+from crawler.configuration.sections import Newsletter
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from crawler.classify.weights import WeightsError, read_weights
 from crawler.errors import NewsdeskError
-from crawler.sections import Newsletter
+from crawler.configuration.sections import Newsletter
 
 logger = logging.getLogger(__name__)
 

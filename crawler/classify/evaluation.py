@@ -14,7 +14,7 @@ from crawler.classify.labels import Label
 from crawler.classify.rules import SectionRules
 from crawler.classify.training import MIN_SECTION_LABELS, choose_share, model_maker, prior_share, rule_matrix
 from crawler.errors import NewsdeskError
-from crawler.sections import Newsletter
+from crawler.configuration.sections import Newsletter
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from crawler.classify.classifier import Classifier, Decision
 from crawler.classify.section_vectors import cache_folder
 from crawler.classify.text import StoryText
 from crawler.classify.trained import load_model
-from crawler.sections import Newsletter
+from crawler.configuration.sections import Newsletter
 
 logger = logging.getLogger(__name__)
 

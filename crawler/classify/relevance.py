@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from crawler.classify.rules import Evidence
 from crawler.classify.text import StoryText, count_term
-from crawler.sections import Topic
+from crawler.configuration.sections import Topic
 
 logger = logging.getLogger(__name__)
 

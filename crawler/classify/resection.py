@@ -8,7 +8,7 @@ from pathlib import Path
 from crawler.classify.classifier import Classifier
 from crawler.classify.section_vectors import cache_folder
 from crawler.classify.trained import load_model
-from crawler.sections import Newsletter
+from crawler.configuration.sections import Newsletter
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from crawler.classify.encoder import Encoder
 from crawler.classify.section_vectors import section_meanings
 from crawler.classify.text import StoryText, content_words, is_latin, whole_word
-from crawler.sections import Newsletter, Section
+from crawler.configuration.sections import Newsletter, Section
 
 logger = logging.getLogger(__name__)
 

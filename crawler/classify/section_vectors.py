@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from crawler.atomic_files import write_atomically
+from crawler.configuration.atomic_files import write_atomically
 from crawler.classify.encoder import Encoder
-from crawler.sections import Section
+from crawler.configuration.sections import Section
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from crawler.classify.section_vectors import cache_folder
 from crawler.classify.text import StoryText
 from crawler.classify.trained import NOT_RELEVANT, RELEVANT, TrainedModel, latest_manifest, save_model
 from crawler.errors import NewsdeskError
-from crawler.sections import Newsletter
+from crawler.configuration.sections import Newsletter
 from db import clock
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
-from crawler.charset import decode_html
+from crawler.formats.charset import decode_html
 from crawler.extraction.blocks import Block, text_blocks
 from crawler.extraction.body import Body, extract_body, is_cjk
 from crawler.extraction.dates import find_published_at
@@ -67,7 +67,7 @@ def extract(html: str, url: str | None = None, *, default_tz: str = "Asia/Shangh
 
 def extract_bytes(body: bytes, url: str | None = None, content_type: str | None = None,
                   encoding: str | None = None) -> Article:
-    """Decode fetched bytes (crawler.charset.decode_html) and extract the article."""
+    """Decode fetched bytes (crawler.formats.charset.decode_html) and extract the article."""
     text, used = decode_html(body, content_type=content_type, override=encoding)
     logger.debug("decoded %s as %s", url or "page", used)
     article = extract(text, url)

@@ -1,0 +1,68 @@
+"""A Newsdesk home: the folder holding sources.yaml, sections.yaml and newsdesk.db."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from crawler.configuration.sources import SourcesConfig, load_sources
+from crawler.errors import NewsdeskError
+from crawler.configuration.sections import Newsletter, load_sections
+
+DEFAULT_HOME = "newsdesk-home"
+
+
+@dataclass(frozen=True)
+class Home:
+    path: Path
+
+    @property
+    def sources_file(self) -> Path:
+        return self.path / "sources.yaml"
+
+    @property
+    def sections_file(self) -> Path:
+        return self.path / "sections.yaml"
+
+    @property
+    def database(self) -> Path:
+        return self.path / "newsdesk.db"
+
+    def exists(self) -> bool:
+        return self.sources_file.exists() and self.sections_file.exists()
+
+    def require(self) -> "Home":
+        if not self.exists():
+            raise NewsdeskError(
+                f"{self.path} is not a Newsdesk home (no sources.yaml/sections.yaml); "
+                f"run `newsdesk init {self.path}` or pass --home"
+            )
+        return self
+
+    def sources(self) -> SourcesConfig:
+        return load_sources(self.require().sources_file)
+
+    def sections(self) -> Newsletter:
+        return load_sections(self.require().sections_file)
+
+
+def resolve_home(option: str | None) -> Home:
+    """--home, else $NEWSDESK_HOME, else ./newsdesk-home."""
+    return Home(Path(option or os.environ.get("NEWSDESK_HOME") or DEFAULT_HOME).expanduser())
+
+
+def default_file(name: str) -> str:
+    return resources.files("crawler.configuration.defaults").joinpath(name).read_text(encoding="utf-8")
+
+
+def init_home(home: Home) -> list[Path]:
+    """Create the home with the default newsletter and no sources; never overwrite an existing file."""
+    home.path.mkdir(parents=True, exist_ok=True)
+    written = []
+    for target in (home.sources_file, home.sections_file):
+        if not target.exists():
+            target.write_text(default_file(target.name), encoding="utf-8")
+            written.append(target)
+    return written

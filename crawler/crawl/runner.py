@@ -1,0 +1,248 @@
+"""Run a crawl of some sources in this process: one Scrapy crawler per source, one store, one summary.
+
+Scrapy's reactor cannot restart in a process, so this runs once per process; the scheduler starts a
+`newsdesk crawl` subprocess for each crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.classify.encoder import encoder_for
+from crawler.crawl.classify_pipeline import home_classifier
+from crawler.configuration.sources import Source
+from crawler.crawl.progress import CrawlProgress
+from crawler.crawl.queue import CrawlQueue, Interruption, interruptible
+from crawler.errors import NewsdeskError
+from crawler.configuration.home import Home
+from crawler.crawl.items import RunTally
+from newsdesk.render import backing_off_note
+from crawler.crawl.run_stop import SHUTDOWN
+from crawler.crawl.recorder import ENDED_EARLY, RunRecorder
+from crawler.crawl.settings import scrapy_settings
+from crawler.crawl.shared_store import close_stores, crawl_store, store_for
+from db import Store
+from db.errors import StoreError
+from db.runs import run_status
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceResult:
+    source: Source
+    tally: RunTally
+    not_run: str | None = None      # why the source was not crawled: backing off, the crawl was interrupted
+    stopped_by: int | None = None   # the signal that stopped the crawl, if one did
+
+    @property
+    def status(self) -> str:
+        if self.not_run:
+            return "not run"
+        if self.tally.ended_as:
+            return self.tally.ended_as
+        if self.tally.not_modified and not self.tally.errors:
+            return "ok"
+        return run_status(new=self.tally.new, duplicates=self.tally.duplicates,
+                          error_count=len(self.tally.errors))
+
+
+def select_sources(home: Home, names: list[str] | None, *, include_disabled: bool = False) -> list[Source]:
+    config = home.sources()
+    if not names:
+        return [s for s in config.sources if s.enabled]
+    chosen = [config.get(name) for name in names]
+    disabled = [s.name for s in chosen if not s.enabled]
+    if disabled and not include_disabled:
+        raise NewsdeskError(f"source '{disabled[0]}' is disabled; run `newsdesk sources enable {disabled[0]}` first")
+    return chosen
+
+
+def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_items: int | None = None,
+              progress: CrawlProgress | None = None, log_level: str = "CRITICAL") -> list[SourceResult]:
+    """Crawl the sources (concurrently, politely) and return what each run did.
+
+    Every source's run is bounded (crawler/configuration/settings.py) and recorded, whatever fails; SIGINT or SIGTERM
+    stops the crawl within seconds, and the results say which signal did. A source whose site asked us
+    to come back later is not crawled until then.
+    Scrapy's own log stays quiet unless asked for (-v): every failure is in the run records and the summary.
+    """
+    with interruptible() as interruption:
+        config = home.sources()
+        newsletter = home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
+        if progress is not None:
+            progress.loading(str(newsletter.classifier["encoder"]))
+        encoder_for(newsletter)  # so does a named encoder that is not installed
+        try:
+            _load_classifier(home, dry_run)
+        except (NewsdeskError, StoreError) as error:   # a damaged model, a busy database: said per source
+            startup_failure: BaseException | None = error
+        else:
+            startup_failure = None
+        settings = Settings(scrapy_settings(config.settings))
+        settings.set("LOG_LEVEL", log_level)
+        if max_items is not None:
+            settings.set("NEWSDESK_MAX_ITEMS", max_items)
+        settings.set("NEWSDESK_DATABASE", str(home.database))
+        settings.set("NEWSDESK_DRY_RUN", dry_run)
+        settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # times in run messages are the newsletter's
+        try:
+            if startup_failure is not None:
+                return _not_started(settings, sources, startup_failure)
+            return _crawl(settings, sources, int(config.settings["max_sites_at_once"]), progress, interruption)
+        finally:
+            close_stores()
+
+
+def _load_classifier(home: Home, dry_run: bool) -> None:
+    """Build the run's classifier before any source starts (its crawlers share it), retrained first when enough
+    editor decisions are waiting; in a real crawl, create and migrate the database before crawlers share it."""
+    if dry_run:
+        home_classifier(home.path)
+        return
+    with Store(home.database) as store:
+        home_classifier(home.path, store, may_train=True)
+
+
+def _crawl(settings: Settings, sources: list[Source], sites_at_once: int, progress: CrawlProgress | None,
+           interruption: Interruption) -> list[SourceResult]:
+    reader = store_for(settings)
+    backoffs = reader.backoffs() if reader is not None else {}
+    results = {s.name: SourceResult(s, RunTally(), not_run=backing_off_note(*backoffs[s.name], settings.get("NEWSDESK_TIMEZONE")))
+               for s in sources if s.name in backoffs}
+    to_run = [s for s in sources if s.name not in backoffs]
+    store = crawl_store(settings)
+    run_ids: dict[str, int] = {}
+
+    def begin(source: Source) -> dict:
+        """The run's record starts before its crawler is built, so that a failure to build is recorded."""
+        if store is not None:
+            run_ids[source.name] = store.start_run(source.name)
+        return {"run_id": run_ids.get(source.name)}
+
+    crawlers = []
+    if to_run:
+        process = CrawlerProcess(settings)
+        if progress is not None:
+            progress.starting(len(to_run))
+        for source in to_run:
+            crawler = process.create_crawler(source.kind)
+            if progress is not None:
+                progress.watch(crawler)
+            crawlers.append((source, crawler))
+        queue = CrawlQueue(process, crawlers, sites_at_once=sites_at_once, begin=begin, interruption=interruption)
+        queue.run()
+        for source, crawler in crawlers:
+            if id(crawler) not in queue.started:
+                results[source.name] = SourceResult(source, RunTally(), not_run="not run: the crawl was interrupted")
+                continue
+            tally = _close_run(crawler, queue.failures.get(id(crawler)), store, run_ids.get(source.name))
+            results[source.name] = SourceResult(source, tally)
+    for result in results.values():
+        result.stopped_by = interruption.signum
+    return [results[s.name] for s in sources]
+
+
+def _not_started(settings: Settings, sources: list[Source], error: BaseException) -> list[SourceResult]:
+    """Every source failed before any crawler was built: each gets its run record and its summary line."""
+    reason, results = could_not_start(error), []
+    try:
+        store = crawl_store(settings)
+    except StoreError as exc:
+        store, reason = None, f"{reason} (and the run could not be recorded: {exc})"
+    for source in sources:
+        tally = RunTally()
+        tally.error(None, reason)
+        if store is not None:
+            store.finish_run(store.start_run(source.name), pages=0, duplicates=0, errors=tally.errors,
+                             status="failed", summary=reason)
+        results.append(SourceResult(source, tally))
+    return results
+
+
+def _close_run(crawler, failure: BaseException | None, store: Store | None, run_id: int | None) -> RunTally:
+    """The run's tally, its record closed whatever happened: a crawler that could not be built, or one
+    stopped too hard (crawler.crawl.queue) to close its own run."""
+    spider = getattr(crawler, "spider", None)
+    tally = spider.tally if spider is not None else RunTally()
+    recorder = _recorder(crawler)
+    try:
+        if recorder is not None and recorder.opened:
+            recorder.close(spider, SHUTDOWN)   # nothing to do when it closed itself
+            if failure is not None:
+                tally.error(None, f"could not run: {_one_line(failure)}")
+            return tally
+        # Never opened: it could not be built, or the crawl was stopped while it was being built.
+        if failure is not None:
+            status, reason = "failed", could_not_start(failure)
+        else:
+            status, reason = ENDED_EARLY[SHUTDOWN]
+            tally.ended_as = status
+        tally.error(None, reason)
+        if store is not None and run_id is not None:
+            store.finish_run(run_id, pages=0, duplicates=0, errors=[(None, reason)], status=status, summary=reason)
+    except StoreError as exc:
+        tally.error(None, f"the run could not be recorded: {exc}")
+    return tally
+
+
+def _recorder(crawler) -> RunRecorder | None:
+    try:
+        return crawler.get_extension(RunRecorder)
+    except (AttributeError, RuntimeError):   # the crawler was not built that far
+        return None
+
+
+def could_not_start(error: BaseException) -> str:
+    """'could not start: <what>; <what to do>' for an error that kept a source's crawler from starting."""
+    ours = isinstance(error, (NewsdeskError, StoreError))   # their messages say what to do
+    return f"could not start: {_one_line(error)}" + ("" if ours else "; run `newsdesk crawl -v` to see where")
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    if isinstance(error, (NewsdeskError, StoreError)):
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def summary_lines(results: list[SourceResult]) -> list[str]:
+    """One line per source, then its errors (!) and notes (-) indented beneath it."""
+    if not results:
+        return ["no sources to crawl; add one with `newsdesk sources add`"]
+    width = max(len("source"), *(len(r.source.name) for r in results))
+    lines = [f"{'source':<{width}}  {'kind':<8} {'status':<11} {'pages':>5} {'new':>5} {'dup':>5} {'errors':>6}"]
+    for result in results:
+        t = result.tally
+        if result.not_run:
+            lines.append(f"{result.source.name:<{width}}  {result.source.kind:<8} {result.not_run}")
+            continue
+        lines.append(f"{result.source.name:<{width}}  {result.source.kind:<8} {result.status:<11} "
+                     f"{t.pages:>5} {t.new:>5} {t.duplicates:>5} {len(t.errors):>6}")
+        for url, message in t.errors[:10]:
+            lines.append(f"    ! {url + ': ' if url else ''}{message}")
+        if len(t.errors) > 10:
+            lines.append(f"    ! ... and {len(t.errors) - 10} more (see `newsdesk sources health`)")
+        for url, message in t.notes[:5]:
+            lines.append(f"    - {url + ': ' if url else ''}{message}")
+    return lines
+
+
+def exit_code(results: list[SourceResult]) -> int:
+    """128 + the signal that stopped the crawl (130 for Ctrl-C, 143 for SIGTERM), as shells do; else non-zero
+    when a source failed outright, so cron and monitors notice; the others still ran."""
+    stopped_by = next((r.stopped_by for r in results if r.stopped_by), None)
+    if stopped_by:
+        return 128 + stopped_by
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def configure_progress(stream: TextIO = sys.stderr) -> CrawlProgress | None:
+    """A line per source and per article on a terminal; nothing for cron (the summary says it all)."""
+    return CrawlProgress.to_stream(stream) if stream.isatty() else None

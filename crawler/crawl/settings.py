@@ -1,0 +1,80 @@
+"""Scrapy's settings for a crawl, built from Newsdesk's crawl settings (crawler/configuration/settings.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler import __version__
+from crawler.configuration.settings import DEFAULTS
+
+
+def user_agent(contact: str) -> str:
+    """An honest user agent: who we are and how to reach the operator."""
+    reach = contact or "operator contact not configured"
+    return f"Newsdesk/{__version__} (news aggregator for newsletters; +{reach})"
+
+
+def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Translate Newsdesk's crawl settings into Scrapy's, with politeness always on."""
+    s = {**DEFAULTS, **settings}
+    return {
+        "USER_AGENT": user_agent(s["contact"]),
+        "ROBOTSTXT_OBEY": True,
+        # One crawler per source, mostly one site: no more in flight than the site's share. More would wait in
+        # Scrapy's downloader, where a run that stops (a limit, a signal) cannot take them back.
+        "CONCURRENT_REQUESTS": max(1, int(s["per_domain_concurrency"])),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": int(s["per_domain_concurrency"]),
+        "DOWNLOAD_DELAY": float(s["per_domain_delay"]),
+        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "DOWNLOAD_TIMEOUT": float(s["timeout"]),
+        "DOWNLOAD_MAXSIZE": int(float(s["max_page_mb"]) * 1024 * 1024),
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": int(s["retries"]),
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "NEWSDESK_RETRY_BACKOFF": float(s["retry_backoff"]),
+        "NEWSDESK_MAX_ITEMS": int(s["max_items_per_source"]),
+        "NEWSDESK_MAX_SITEMAPS": int(s["max_sitemaps_per_run"]),
+        "NEWSDESK_MAX_RETRY_AFTER": float(s["max_retry_after"]),
+        "NEWSDESK_MAX_PAGES": int(s["max_pages_per_run"]),
+        # Scrapy's CloseSpider extension: one crawler per source, so this bounds each source's run.
+        "CLOSESPIDER_TIMEOUT": float(s["max_run_minutes"]) * 60,
+        "NEWSDESK_DEDUP_WINDOW_DAYS": int(s["dedup_window_days"]),
+        "NEWSDESK_MAX_TEXT_CHARS": int(s["max_text_chars"]),
+        "REDIRECT_MAX_TIMES": int(s["max_redirects"]),
+        "COOKIES_ENABLED": False,
+        # Only http and https are fetched: no handler for file:, data:, s3: or ftp: (crawler/fetch_rules.py
+        # refuses them with a reason before they get here).
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None},
+        # Only the extensions a crawl uses: no telnet console, no remote control (an HTTP endpoint that runs
+        # Python for whoever holds its token), no feed export, log stats, memory watch or spider state.
+        "EXTENSIONS_BASE": {"scrapy.extensions.corestats.CoreStats": 0,
+                            "scrapy.extensions.closespider.CloseSpider": 0},
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,   # Scrapy's server that runs code sent to it: never for a crawler
+        "LOG_LEVEL": "WARNING",
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "HTTPERROR_ALLOW_ALL": False,
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.crawl.middlewares.FetchRules": 10,
+            "crawler.crawl.middlewares.TryClock": 20,
+            "crawler.crawl.middlewares.KnownUrlFilter": 50,
+            "crawler.crawl.middlewares.ConditionalGet": 60,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.crawl.robots.RobotsRule": 100,
+            "crawler.crawl.retry_after.RetryAfter": 555,   # its responses before RetryMiddleware's (550)
+            "crawler.crawl.middlewares.RetryBackoff": 560,
+            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+            "crawler.crawl.middlewares.SafeRedirects": 600,
+            "crawler.crawl.page_limit.PageLimit": 950,     # last before the network: counts what is really fetched
+        },
+        "SPIDER_MODULES": ["spiders"],
+        "ITEM_PIPELINES": {
+            "crawler.crawl.pipelines.ExtractPipeline": 100,
+            "crawler.crawl.pipelines.CanonicalPipeline": 200,
+            "crawler.crawl.pipelines.DuplicatePipeline": 300,
+            "crawler.crawl.classify_pipeline.ClassifyPipeline": 400,
+            "crawler.crawl.pipelines.StorePipeline": 900,
+        },
+        "EXTENSIONS": {"crawler.crawl.recorder.RunRecorder": 100},
+    }

@@ -1,0 +1,90 @@
+"""`newsdesk demo`: serve the bundled news site, crawl it into a demo home, show the queue."""
+
+from __future__ import annotations
+
+import errno
+import shlex
+from pathlib import Path
+from typing import Any, Callable
+
+from crawler.configuration.sources import parse_sources, update_yaml
+from crawler.crawl.runner import run_crawl, summary_lines
+from crawler.crawl.progress import CrawlProgress
+from newsdesk.demo import DemoSite, demo_sources
+from crawler.errors import NewsdeskError
+from crawler.configuration.home import Home, init_home
+from newsdesk.invocation import newsdesk_command
+from newsdesk.render import queue_line
+from db import Store
+
+# The demo site is on this machine: no need for a real site's one-second courtesy delay.
+DEMO_SETTINGS = {"contact": "https://github.com/newsdesk (demo run)", "per_domain_delay": 0.02,
+                 "per_domain_concurrency": 4}
+
+
+def fresh_demo_folder(base: Path = Path(".")) -> Path:
+    """newsdesk-demo, or newsdesk-demo-2, -3... when that is taken."""
+    candidate, number = base / "newsdesk-demo", 1
+    while candidate.exists() and any(candidate.iterdir()):
+        number += 1
+        candidate = base / f"newsdesk-demo-{number}"
+    return candidate
+
+
+def prepare_demo_home(path: Path, base_url: str) -> Home:
+    """A home whose sources are the demo site's; a home with other sources is refused, not overwritten."""
+    home = Home(path)
+    init_home(home)
+    demo = demo_sources(base_url)
+    demo_names = {entry["name"] for entry in demo}
+
+    def use_demo_sources(document: Any) -> Any:
+        document = document or {}
+        others = [e.get("name") for e in (document.get("sources") or []) if e.get("name") not in demo_names]
+        if others:
+            raise NewsdeskError(f"{path} has sources of its own ({others[0]}, ...); run the demo in a new folder")
+        document["sources"] = demo
+        document["settings"] = {**(document.get("settings") or {}), **DEMO_SETTINGS}
+        parse_sources(document, home.sources_file)  # never write what we could not read back
+        return document
+
+    update_yaml(home.sources_file, use_demo_sources)
+    return home
+
+
+def start_site(port: int) -> DemoSite:
+    site = DemoSite(port=port)
+    try:
+        site.start()
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        site = DemoSite(port=0)
+        site.start()
+    return site
+
+
+def run_demo(path: Path | None, *, port: int, serve: bool, echo: Callable[[str], None]) -> Home:
+    site = start_site(port)
+    try:
+        home = prepare_demo_home(path or fresh_demo_folder(), site.base_url)
+        echo(f"demo news site at {site.base_url}; home {home.path}")
+        results = run_crawl(home, home.sources().sources, progress=CrawlProgress(echo, articles=False))
+    finally:
+        site.stop()
+    for line in summary_lines(results):
+        echo(line)
+    with Store(home.database) as store:
+        rows = store.queue(status=None)
+        counts = store.counts()
+    newsdesk = f"{newsdesk_command()} --home {shlex.quote(str(home.path))}"   # works as printed, .venv or not
+    echo("")
+    echo(f"queue: {len(rows)} stories from {counts.get('candidates', len(rows))} articles "
+         f"(one row per story; `{newsdesk} queue --all` lists every copy)")
+    for row in rows:
+        echo(queue_line(row, zone=home.sections().timezone))
+    if serve:
+        echo("")
+        echo("the review web UI is not built yet; the queue above is what editors will review. "
+             f"Explore it with `{newsdesk} queue --json`.")
+    return home
