@@ -21,6 +21,7 @@ demo: $(STAMP) $(ENCODER)
 	$(BIN)/newsdesk demo
 
 test: $(STAMP) $(ENCODER)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -n 2
 
 bench: $(STAMP) $(ENCODER)

@@ -1,8 +1,12 @@
 """The SQLite store of Newsdesk; imports nothing else of the project."""
 
+from . import clock
+from .clusters import site_name
 from .errors import NotFound, StoreError
-from .runs import RUN_STATUSES
+from .fingerprint_index import Fingerprints, story_day
+from .runs import RUN_STATUSES, run_status
 from .store import Store
 from .stories import STATUSES, Conflict
 
-__all__ = ["Conflict", "NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError"]
+__all__ = ["Conflict", "Fingerprints", "NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError", "clock",
+           "run_status", "site_name", "story_day"]

@@ -32,6 +32,19 @@ def utc_now() -> str:
     return now().astimezone(UTC).isoformat(timespec="seconds")
 
 
+def local_time(iso: str | None, zone: str = "Asia/Shanghai") -> str:
+    """`2026-11-03 09:30 CST`: a stored time (any offset) as people read it in a zone, saying which zone."""
+    if not iso:
+        return "date unknown"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def today(zone: str | tzinfo = "Asia/Shanghai") -> date:
     """Today's date where the newsletter is made (Asia/Shanghai unless told otherwise)."""
     return now().astimezone(zone if isinstance(zone, tzinfo) else ZoneInfo(zone)).date()

@@ -17,12 +17,13 @@ from urllib.parse import urlsplit
 import click
 
 from crawler import __version__
-from newsdesk.commands.classify import add_classify_commands
-from newsdesk.home_option import chosen_home, current_home, home_option, open_store
-from newsdesk.commands.story import story
-from crawler.errors import NewsdeskError
 from crawler.configuration.home import Home, init_home
+from crawler.errors import NewsdeskError
 from db import STATUSES, Store, StoreError
+from newsdesk.commands.classify import add_classify_commands
+from newsdesk.commands.story import story
+from newsdesk.home_option import chosen_home, current_home, home_option, open_store
+
 
 class NewsdeskGroup(click.Group):
     """Every domain error becomes one line on stderr and exit status 1."""
@@ -181,7 +182,13 @@ def sources_health() -> None:
 @home_option
 def crawl(names: tuple[str, ...], verbose: bool) -> None:
     """Collect now from every enabled source (or those named) and print a summary per source."""
-    from crawler.crawl.runner import configure_progress, exit_code, run_crawl, select_sources, summary_lines
+    from crawler.crawl.runner import (
+        configure_progress,
+        exit_code,
+        run_crawl,
+        select_sources,
+        summary_lines,
+    )
 
     home = current_home()
     results = run_crawl(home, select_sources(home, list(names)), progress=configure_progress(),
@@ -204,7 +211,9 @@ def extract(target: str, as_json: bool, encoding: str | None) -> None:
     if path.is_file():
         body, content_type, url = path.read_bytes(), None, None
     elif urlsplit(target).scheme:
-        from crawler.crawl.one_page import fetch_page  # Scrapy: only for a URL, so a saved page answers at once
+        from crawler.crawl.one_page import (
+            fetch_page,  # Scrapy: only for a URL, so a saved page answers at once
+        )
 
         home = current_home()
         settings = home.sources().settings if home.exists() else None

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo
 
-from crawler.configuration.sources import Source
-from db.clusters import site_name
 from crawler.configuration.sections import CLASSIFIER_DEFAULTS, Newsletter
+from crawler.configuration.sources import Source
+from crawler.crawl.retry_after import backing_off_note
+from db import clock, site_name
 
 DEFAULT_ZONE = Newsletter.timezone
 
@@ -39,25 +38,12 @@ def section_label(row: dict[str, Any], low_confidence: float = CLASSIFIER_DEFAUL
     return label
 
 
-def local_time(iso: str | None, zone: str = DEFAULT_ZONE) -> str:
-    """`2026-11-03 09:30 CST`: a stored time (any offset) in the newsletter's zone, saying which zone."""
-    if not iso:
-        return "date unknown"
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is None:
-        return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
-
-
 def queue_line(row: dict[str, Any], *, all_copies: bool = False,
                low_confidence: float = CLASSIFIER_DEFAULTS["low_confidence"], zone: str = DEFAULT_ZONE) -> str:
     """`#12 [pending] 政策要闻 0.93 2026-11-03 09:30 CST 新华社 | title (also run by 2 outlets)`."""
     section = section_label(row, low_confidence)
     names = row.get("outlet_names") or [row.get("outlet") or site_name(row["url"])]
-    line = (f"#{row['id']:<5} [{row['status']}] {section} {local_time(row.get('published_at'), zone)}  "
+    line = (f"#{row['id']:<5} [{row['status']}] {section} {clock.local_time(row.get('published_at'), zone)}  "
             f"{names[0]} | {row.get('title') or '(no title)'}")
     others = row.get("other_outlets")
     if all_copies:
@@ -73,13 +59,8 @@ def source_line(source: Source, last_run: dict[str, Any] | None, zone: str = DEF
     schedule = source.every and f"every {source.every}" or source.cron and f"cron {source.cron}" or "manual"
     run = "never run"
     if last_run:
-        run = f"last run {local_time(last_run['started_at'], zone)} {last_run['status']}, {last_run['new']} new"
+        run = f"last run {clock.local_time(last_run['started_at'], zone)} {last_run['status']}, {last_run['new']} new"
     return f"{source.name}{state}  {source.kind}  {source.url}  ({schedule}; {run})"
-
-
-def backing_off_note(until: str, reason: str, zone: str = DEFAULT_ZONE) -> str:
-    """'backing off until 2026-11-20 18:00 CST: the site asked us to (Retry-After on HTTP 503)'."""
-    return f"backing off until {local_time(until, zone)}: {reason}"
 
 
 def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]],
@@ -94,7 +75,7 @@ def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]
             if run["status"] not in ("failed", "partial"):
                 break
             failing += 1
-        last_ok = next((local_time(r["started_at"], zone) for r in runs if r["status"] in ("ok",)), "never")
+        last_ok = next((clock.local_time(r["started_at"], zone) for r in runs if r["status"] in ("ok",)), "never")
         status = runs[0]["status"] if runs else "never run"
         newest_error = next((e["message"] for r in runs[:1] for e in r["errors"]), "")
         backing_off = backing_off_note(*backoffs[source.name], zone) if source.name in backoffs else ""
@@ -110,7 +91,7 @@ def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]
 def preview_lines(previews: list[dict[str, Any]], zone: str = DEFAULT_ZONE) -> list[str]:
     lines = []
     for item in previews:
-        date = local_time(item.get("published_at"), zone)
+        date = clock.local_time(item.get("published_at"), zone)
         lines.append(f"  [{item['state']}] {date}  {item.get('outlet') or '-'} | {item.get('title') or '(no title)'}")
         lines.append(f"      {item['url']}  ({item['chars']} characters)")
     return lines

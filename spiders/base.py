@@ -9,13 +9,13 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.formats.canonical import same_site
 from crawler.configuration.sources import Source
 from crawler.crawl.failures import AlreadyStored, describe_failure
-from crawler.formats.fetch_rules import ARTICLE, SOURCE, first_url, scheme_refusal
 from crawler.crawl.items import FetchedPage, RunTally
 from crawler.crawl.robots import RobotsUnreadable
 from crawler.crawl.run_stop import RunStopped
+from crawler.formats.canonical import same_site
+from crawler.formats.fetch_rules import ARTICLE, SOURCE, first_url, scheme_refusal
 
 logger = logging.getLogger(__name__)
 

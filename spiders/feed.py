@@ -5,11 +5,10 @@ from __future__ import annotations
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.crawl.failures import AlreadyStored
-from crawler.formats.fetch_rules import Refused
-from crawler.formats.feeds import FeedError, parse_feed
+from crawler.crawl.failures import AlreadyStored, Refused
 from crawler.crawl.items import FetchedPage
 from crawler.crawl.run_stop import RunStopped
+from crawler.formats.feeds import FeedError, parse_feed
 from spiders.base import SourceSpider
 
 

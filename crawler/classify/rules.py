@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from crawler.classify.encoder import Encoder
 from crawler.classify.section_vectors import section_meanings
 from crawler.classify.text import StoryText, content_words, is_latin, whole_word

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from crawler.configuration.atomic_files import write_atomically
 from crawler.classify.encoder import Encoder
+from crawler.configuration.atomic_files import write_atomically
 from crawler.configuration.sections import Section
 
 logger = logging.getLogger(__name__)

@@ -17,9 +17,15 @@ from crawler.classify.model import TextModel
 from crawler.classify.rules import SectionRules
 from crawler.classify.section_vectors import cache_folder
 from crawler.classify.text import StoryText
-from crawler.classify.trained import NOT_RELEVANT, RELEVANT, TrainedModel, latest_manifest, save_model
-from crawler.errors import NewsdeskError
+from crawler.classify.trained import (
+    NOT_RELEVANT,
+    RELEVANT,
+    TrainedModel,
+    latest_manifest,
+    save_model,
+)
 from crawler.configuration.sections import Newsletter
+from crawler.errors import NewsdeskError
 from db import clock
 
 logger = logging.getLogger(__name__)

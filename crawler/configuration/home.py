@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from crawler.configuration.sections import Newsletter, load_sections
 from crawler.configuration.sources import SourcesConfig, load_sources
 from crawler.errors import NewsdeskError
-from crawler.configuration.sections import Newsletter, load_sections
 
 DEFAULT_HOME = "newsdesk-home"
 

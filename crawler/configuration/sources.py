@@ -13,15 +13,14 @@ from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import CommentMark
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
-from ruamel.yaml.error import YAMLError
 
 from crawler.configuration.atomic_files import exclusive_lock, write_atomically
-from crawler.formats.canonical import clean_url
-from crawler.errors import ConfigError
 from crawler.configuration.settings import DEFAULTS, MINIMUMS
 from crawler.configuration.yaml_errors import syntax_error_message
+from crawler.errors import ConfigError
+from crawler.formats.canonical import clean_url
 
 KINDS = ("feed", "listing", "sitemap")
 NAME_PATTERN = re.compile(r"^[\w][\w.-]*$")

@@ -11,8 +11,8 @@ from crawler.classify.classifier import Classifier
 from crawler.classify.section_vectors import cache_folder
 from crawler.classify.trained import load_model, versions
 from crawler.classify.training import retrain_if_due
-from crawler.crawl.items import Candidate
 from crawler.configuration.sections import load_sections
+from crawler.crawl.items import Candidate
 from crawler.crawl.shared_store import crawl_store
 
 logger = logging.getLogger(__name__)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 
-from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
-from twisted.python.failure import Failure
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -16,12 +14,23 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+
 # Scrapy's own exception for a compressed body that unpacks beyond DOWNLOAD_MAXSIZE (a gzip bomb).
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
-
-from crawler.formats.fetch_rules import Refused
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
 
 FIRST_TRY_AT = "first_try_at"  # request.meta: time.monotonic() of a request's first try (middlewares.TryClock)
+
+
+class Refused(IgnoreRequest):
+    """A request Newsdesk does not make (crawler/formats/fetch_rules.py says why); its message is the one line
+    the run reports."""
 
 
 class AlreadyStored(IgnoreRequest):

@@ -14,10 +14,15 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import NotConfigured
 from w3lib.url import safe_url_string
 
-from crawler.formats.canonical import clean_url
-from crawler.crawl.failures import FIRST_TRY_AT, AlreadyStored
-from crawler.formats.fetch_rules import ARTICLE, Refused, first_url, redirect_refusal, scheme_refusal
+from crawler.crawl.failures import FIRST_TRY_AT, AlreadyStored, Refused
 from crawler.crawl.shared_store import crawl_store
+from crawler.formats.canonical import clean_url
+from crawler.formats.fetch_rules import (
+    ARTICLE,
+    first_url,
+    redirect_refusal,
+    scheme_refusal,
+)
 
 logger = logging.getLogger(__name__)
 

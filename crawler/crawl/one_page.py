@@ -10,10 +10,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.errors import NewsdeskError
 from crawler.crawl.failures import describe_failure
-from crawler.formats.fetch_rules import ARTICLE
 from crawler.crawl.settings import scrapy_settings
+from crawler.errors import NewsdeskError
+from crawler.formats.fetch_rules import ARTICLE
 
 
 class PageSpider(scrapy.Spider):

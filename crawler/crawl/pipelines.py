@@ -6,15 +6,19 @@ import logging
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.formats.canonical import accepted_canonical, clean_url, same_site
-from crawler.dedup.exact import ExactCopies, text_hash
-from crawler.extraction import extract_bytes
-from crawler.crawl.items import Candidate, FetchedPage
-from crawler.dedup.near_duplicates import DEFAULT_WINDOW_DAYS, NearDuplicates, index_entry
 from crawler.configuration.settings import DEFAULTS
+from crawler.crawl.items import Candidate, FetchedPage
 from crawler.crawl.shared_store import crawl_store, store_for
+from crawler.dedup.exact import ExactCopies, text_hash
 from crawler.dedup.fingerprints import fingerprint
+from crawler.dedup.near_duplicates import (
+    DEFAULT_WINDOW_DAYS,
+    NearDuplicates,
+    index_entry,
+)
+from crawler.extraction import extract_bytes
 from crawler.extraction.text_sanity import cut_to_limit, not_text_reason
+from crawler.formats.canonical import accepted_canonical, clean_url, same_site
 
 logger = logging.getLogger(__name__)
 

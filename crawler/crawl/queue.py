@@ -17,8 +17,8 @@ from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
-from crawler.formats.canonical import site_of
 from crawler.configuration.sources import Source
+from crawler.formats.canonical import site_of
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ import time
 
 from scrapy import signals
 
-from crawler.formats.fetch_rules import ARTICLE
 from crawler.crawl.pipelines import Duplicate, Skipped
 from crawler.crawl.run_stop import PAGE_LIMIT, SHUTDOWN, SITE_ASKED_TO_WAIT, TIME_LIMIT
 from crawler.crawl.shared_store import store_for
+from crawler.formats.fetch_rules import ARTICLE
 
 logger = logging.getLogger(__name__)
 

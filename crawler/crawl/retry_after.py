@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from crawler.crawl.failures import SiteAskedToWait
-from newsdesk.render import local_time
 from crawler.crawl.run_stop import SITE_ASKED_TO_WAIT, stop_run
 from crawler.crawl.shared_store import crawl_store
 from db import clock
@@ -60,7 +59,7 @@ class RetryAfter:
         self._back_off(until, f"the site asked us to (Retry-After on HTTP {response.status})")
         zone = self.crawler.settings.get("NEWSDESK_TIMEZONE", "UTC")
         raise SiteAskedToWait(
-            f"HTTP {response.status} with Retry-After: the site asked us to wait until {local_time(until, zone)}, "
+            f"HTTP {response.status} with Retry-After: the site asked us to wait until {clock.local_time(until, zone)}, "
             f"longer than max_retry_after ({self.cap:g} s); not retried, and the source is left alone until then")
 
     def _back_off(self, until: str, reason: str) -> None:
@@ -71,3 +70,8 @@ class RetryAfter:
         if self.store is not None:
             self.store.set_backoff(self.crawler.spider.name, until, reason)
         stop_run(self.crawler, SITE_ASKED_TO_WAIT)
+
+
+def backing_off_note(until: str, reason: str, zone: str) -> str:
+    """'backing off until 2026-11-20 18:00 CST: the site asked us to (Retry-After on HTTP 503)'."""
+    return f"backing off until {clock.local_time(until, zone)}: {reason}"

@@ -15,8 +15,7 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from crawler.crawl.failures import describe_failure
-from crawler.formats.fetch_rules import Refused
+from crawler.crawl.failures import Refused, describe_failure
 
 
 class RobotsUnreadable(Refused):

@@ -15,21 +15,19 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.classify.encoder import encoder_for
-from crawler.crawl.classify_pipeline import home_classifier
+from crawler.configuration.home import Home
 from crawler.configuration.sources import Source
+from crawler.crawl.classify_pipeline import home_classifier
+from crawler.crawl.items import RunTally
 from crawler.crawl.progress import CrawlProgress
 from crawler.crawl.queue import CrawlQueue, Interruption, interruptible
-from crawler.errors import NewsdeskError
-from crawler.configuration.home import Home
-from crawler.crawl.items import RunTally
-from newsdesk.render import backing_off_note
-from crawler.crawl.run_stop import SHUTDOWN
 from crawler.crawl.recorder import ENDED_EARLY, RunRecorder
+from crawler.crawl.retry_after import backing_off_note
+from crawler.crawl.run_stop import SHUTDOWN
 from crawler.crawl.settings import scrapy_settings
 from crawler.crawl.shared_store import close_stores, crawl_store, store_for
-from db import Store
-from db.errors import StoreError
-from db.runs import run_status
+from crawler.errors import NewsdeskError
+from db import Store, StoreError, run_status
 
 logger = logging.getLogger(__name__)
 

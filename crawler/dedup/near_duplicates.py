@@ -24,8 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from crawler.dedup.fingerprints import TextFingerprint, fingerprint
-from db.clock import utc_now
-from db.fingerprint_index import Fingerprints, story_day
+from db import Fingerprints, clock, story_day
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +131,7 @@ class NearDuplicates:
         sample = new.sample
         if len(sample) == 0:
             return Verdict(index_entry(new), None)
-        day = story_day(published_at, utc_now())
+        day = story_day(published_at, clock.utc_now())
         postings = self.store.fingerprint_postings(sample.tolist(), day, self.window_days, MAX_POSTINGS)
         common = frozenset(h for h, rows in postings.items() if len({c for _, c in rows}) >= COMMON_STORIES)
         content = Content(new, common)

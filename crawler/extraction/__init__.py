@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
-from crawler.formats.charset import decode_html
 from crawler.extraction.blocks import Block, text_blocks
 from crawler.extraction.body import Body, extract_body, is_cjk
+from crawler.extraction.bylines import find_author, find_outlet
 from crawler.extraction.dates import find_published_at
 from crawler.extraction.document import parse_html, prepare_html
-from crawler.extraction.bylines import find_author, find_outlet
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import canonical_url, read_metadata
 from crawler.extraction.title import find_title
+from crawler.formats.charset import decode_html
 
 logger = logging.getLogger(__name__)
 

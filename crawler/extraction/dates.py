@@ -20,7 +20,13 @@ from lxml import etree
 
 from crawler.extraction.blocks import Block
 from crawler.extraction.boilerplate import is_legal_notice
-from crawler.extraction.date_text import FoundDate, dates_in_text, month_in_text, parse_date_value, url_date
+from crawler.extraction.date_text import (
+    FoundDate,
+    dates_in_text,
+    month_in_text,
+    parse_date_value,
+    url_date,
+)
 from crawler.extraction.hints import MarkupHints
 from crawler.extraction.metadata import PageMetadata
 

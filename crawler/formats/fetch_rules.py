@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
-
 from crawler.formats.canonical import WEB_SCHEMES, same_site
 
 # request.meta["role"] says what a request is for, which decides where its redirects may lead.
 SOURCE = "source"    # the source's own URL: it may move to another site (followed, and reported)
 ARTICLE = "article"  # an article page: it may move off its site only to a page that names itself canonical there
 FOLLOW = "follow"    # pagination and child sitemaps: they stay on their site
-
-
-class Refused(IgnoreRequest):
-    """A request Newsdesk does not make; its message is the one line the run reports."""
 
 
 def scheme_refusal(url: str) -> str | None:

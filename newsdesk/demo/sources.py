@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from newsdesk.demo.site import ATOM_PATH, GOV_LIST_PATH, NEWS_LIST_PATH, RDF_PATH, RSS_PATH, SITEMAP_INDEX_PATH
+from newsdesk.demo.site import (
+    ATOM_PATH,
+    GOV_LIST_PATH,
+    NEWS_LIST_PATH,
+    RDF_PATH,
+    RSS_PATH,
+    SITEMAP_INDEX_PATH,
+)
 
 logger = logging.getLogger(__name__)
 
