@@ -10,6 +10,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.configuration.sources import Source
+from crawler.crawl.context import CrawlContext
 from crawler.crawl.failures import AlreadyStored, describe_failure
 from crawler.crawl.items import FetchedPage, RunTally
 from crawler.crawl.robots import RobotsUnreadable
@@ -29,11 +30,13 @@ class SourceSpider(scrapy.Spider):
 
     conditional = False  # whether the source's URL is fetched with conditional GET (feeds)
 
-    def __init__(self, source: Source, run_id: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, source: Source, run_id: int | None = None, context: CrawlContext | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.tally = RunTally()
         self.run_id = run_id                   # the run record's, started by the crawl (none in a dry run)
+        self.context = context                 # the store and classifier the crawl's components share
         self.articles_requested = 0
         self.seen_articles: set[str] = set()
 

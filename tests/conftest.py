@@ -176,6 +176,18 @@ def home(tmp_path) -> Path:
     return path
 
 
+def crawler_with(context, settings: dict | None = None, **spider):
+    """A Scrapy crawler, not started, whose spider carries a crawl context as the runner's do: for building one
+    component with from_crawler and calling it directly (spider: source=..., run_id=...)."""
+    from types import SimpleNamespace
+
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler(settings_dict=settings or {})
+    crawler.spider = SimpleNamespace(context=context, **{"source": None, "run_id": None, **spider})
+    return crawler
+
+
 def cli_main():
     from newsdesk.cli import main
     return main

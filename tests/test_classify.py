@@ -8,20 +8,25 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from scrapy.utils.test import get_crawler
+from conftest import REPO, crawler_with
 
-from conftest import REPO
 from crawler.classify import Classifier
-from crawler.crawl.classify_pipeline import ClassifyPipeline
+from crawler.classify.home_classifier import home_classifier
 from crawler.classify.trained import load_model, models_folder, versions
 from crawler.classify.training import retrain_if_due
+from crawler.configuration.sections import (
+    CLASSIFIER_SETTINGS,
+    load_sections,
+    parse_sections,
+)
+from crawler.crawl.classify_pipeline import ClassifyPipeline
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.items import Candidate
+from crawler.errors import ConfigError
+from db import Store
 from newsdesk.cli import main
 from newsdesk.demo import demo_catalogue
-from crawler.errors import ConfigError
-from crawler.crawl.items import Candidate
 from newsdesk.render import queue_line
-from crawler.configuration.sections import CLASSIFIER_SETTINGS, load_sections, parse_sections
-from db import Store
 
 DEFAULT_SECTIONS = REPO / "crawler" / "configuration" / "defaults" / "sections.yaml"
 SAMPLE = REPO / "tests" / "data" / "newsletter_sample.yaml"
@@ -142,8 +147,8 @@ def test_the_readme_documents_every_classifier_setting_with_its_default():
 
 
 def test_the_pipeline_sets_section_confidence_relevance_explanation_and_filters(home):
-    crawler = get_crawler(settings_dict={"NEWSDESK_DATABASE": str(home / "newsdesk.db")})
-    pipeline = ClassifyPipeline.from_crawler(crawler)
+    context = CrawlContext(store=None, classifier=home_classifier(home))
+    pipeline = ClassifyPipeline.from_crawler(crawler_with(context))
     policy = pipeline.process_item(Candidate(
         source="s", url="https://gov.example.cn/zcwj/1.html", fetched_url="https://gov.example.cn/zcwj/1.html",
         title="市政府印发《数字经济三年行动方案》", text="近日，市政府印发行动方案，加快数字经济发展。" * 3))
@@ -161,7 +166,7 @@ def test_no_home_no_classification():
     from scrapy.exceptions import NotConfigured
 
     with pytest.raises(NotConfigured):
-        ClassifyPipeline.from_crawler(get_crawler(settings_dict={}))
+        ClassifyPipeline.from_crawler(crawler_with(None))
 
 
 def test_queue_lines_show_section_confidence_low_marks_and_relevance_of_filtered():
@@ -250,8 +255,9 @@ def test_train_writes_a_versioned_model_that_the_next_crawl_uses(decided_home):
     # A model file whose manifest was never written (a crash mid-save) is not a version.
     (folder / "classifier-0003.joblib").write_bytes(b"partial")
     assert versions(decided_home) == [1, 2] and load_model(decided_home).version == "classifier-0002"
-    crawler = get_crawler(settings_dict={"NEWSDESK_DATABASE": str(decided_home / "newsdesk.db")})
-    pipeline = ClassifyPipeline.from_crawler(crawler)
+    # What a crawl builds for its pipeline: the home's newest model.
+    context = CrawlContext(store=None, classifier=home_classifier(decided_home))
+    pipeline = ClassifyPipeline.from_crawler(crawler_with(context))
     assert pipeline.classifier.trained.version == "classifier-0002"
     item = pipeline.process_item(Candidate(source="s", url="u", fetched_url="u", title="量子计算新突破",
                                            text="科研团队实现量子纠错新突破。"))

@@ -12,18 +12,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import crawler_with
 from opencc import OpenCC
-from scrapy.utils.test import get_crawler
 
-from crawler.dedup.exact import text_hash
-from newsdesk.demo import demo_catalogue
+from crawler.crawl.context import CrawlContext
 from crawler.crawl.items import Candidate
-from crawler.dedup.near_duplicates import MAX_POSTINGS, NearDuplicates
 from crawler.crawl.pipelines import DuplicatePipeline, StorePipeline
+from crawler.dedup.exact import text_hash
 from crawler.dedup.fingerprints import fingerprint, normalised
+from crawler.dedup.near_duplicates import MAX_POSTINGS, NearDuplicates
 from db import Store, clock
 from db.fingerprint_index import Fingerprints
 from db.migrations import migrations
+from newsdesk.demo import demo_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.clock
@@ -196,8 +197,8 @@ def test_the_window_is_a_setting_that_reaches_the_pipeline(tmp_path):
 
     assert DEFAULTS["dedup_window_days"] == 30
     settings = scrapy_settings({"dedup_window_days": 7})
-    settings["NEWSDESK_DATABASE"] = str(tmp_path / "newsdesk.db")
-    pipeline = DuplicatePipeline.from_crawler(get_crawler(settings_dict=settings))
+    with CrawlContext.opened(tmp_path / "newsdesk.db") as context:
+        pipeline = DuplicatePipeline.from_crawler(crawler_with(context, settings))
     assert pipeline.near_duplicates.window_days == 7
 
 
@@ -222,15 +223,14 @@ def test_the_store_pipeline_records_the_sources_authority(tmp_path):
     from crawler.configuration.sources import Source
     from crawler.crawl.settings import scrapy_settings
 
-    settings = scrapy_settings({})
-    settings["NEWSDESK_DATABASE"] = str(tmp_path / "newsdesk.db")
-    crawler = get_crawler(settings_dict=settings)
-    crawler.spider = type("Spider", (), {"source": Source("wire", "feed", "https://x.cn/rss", authority=3.0)})()
-    pipeline = StorePipeline.from_crawler(crawler)
-    url = "https://x.cn/1.html"
-    stored = pipeline.process_item(Candidate(source="wire", url=url, fetched_url=url, title="t",
-                                             text="正文" * 30))
-    assert pipeline.store.get_candidate(stored.id)["authority"] == 3.0
+    with CrawlContext.opened(tmp_path / "newsdesk.db") as context:
+        crawler = crawler_with(context, scrapy_settings({}),
+                               source=Source("wire", "feed", "https://x.cn/rss", authority=3.0))
+        pipeline = StorePipeline.from_crawler(crawler)
+        url = "https://x.cn/1.html"
+        stored = pipeline.process_item(Candidate(source="wire", url=url, fetched_url=url, title="t",
+                                                 text="正文" * 30))
+        assert pipeline.store.get_candidate(stored.id)["authority"] == 3.0
 
 
 # -- the index ---------------------------------------------------------------------------------
@@ -268,8 +268,8 @@ def test_the_index_is_rebuilt_for_candidates_stored_before_it(tmp_path, stories)
     conn.close()
     desk = Desk(path)                                 # the migration adds the index, empty
     assert [row["id"] for row in desk.store.unindexed_candidates()] == [1]
-    settings = {"NEWSDESK_DATABASE": str(path)}
-    DuplicatePipeline.from_crawler(get_crawler(settings_dict=settings))   # a crawl indexes what is missing
+    with CrawlContext.opened(path) as context:
+        DuplicatePipeline.from_crawler(crawler_with(context))   # a crawl indexes what is missing
     assert desk.store.unindexed_candidates() == []
     copy = desk.add("本报记者 顾维\n" + original, day=-1)
     assert desk.cluster(copy) == 1

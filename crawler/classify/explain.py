@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.classify.classifier import Classifier, Decision
-from crawler.classify.section_vectors import cache_folder
+from crawler.classify.classifier import Decision
+from crawler.classify.home_classifier import home_classifier
 from crawler.classify.text import StoryText
-from crawler.classify.trained import load_model
 from crawler.configuration.sections import Newsletter
 
 logger = logging.getLogger(__name__)
@@ -85,7 +84,7 @@ class Explanation:
 
 
 def explain_candidate(home_path: Path, newsletter: Newsletter, row: dict, history: list[dict]) -> Explanation:
-    classifier = Classifier(newsletter, load_model(home_path), vectors_cache=cache_folder(home_path))
+    classifier = home_classifier(home_path, newsletter)
     story = StoryText.of(row["title"], row["text"], row.get("summary"), row.get("url"))
     decision = classifier.decide(story)
     encoder = classifier.trained.manifest.get("encoder") if classifier.trained else None

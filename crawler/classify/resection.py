@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from crawler.classify.classifier import Classifier
-from crawler.classify.section_vectors import cache_folder
-from crawler.classify.trained import load_model
+from crawler.classify.home_classifier import home_classifier
 from crawler.configuration.sections import Newsletter
 
 logger = logging.getLogger(__name__)
@@ -15,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 def resection(home_path: Path, newsletter: Newsletter, store) -> tuple[int, int]:
     """(stories whose section or status changed, stories looked at); editors' decisions are never overridden."""
-    classifier = Classifier(newsletter, load_model(home_path), vectors_cache=cache_folder(home_path))
+    classifier = home_classifier(home_path, newsletter)
     verdicts, changed = [], 0
     rows = store.undecided_stories(("pending", "filtered"))
     for row in rows:

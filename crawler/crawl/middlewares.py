@@ -14,8 +14,8 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import NotConfigured
 from w3lib.url import safe_url_string
 
+from crawler.crawl.context import writable_store_of
 from crawler.crawl.failures import FIRST_TRY_AT, AlreadyStored, Refused
-from crawler.crawl.shared_store import crawl_store
 from crawler.formats.canonical import clean_url
 from crawler.formats.fetch_rules import (
     ARTICLE,
@@ -71,7 +71,7 @@ class KnownUrlFilter:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = crawl_store(crawler.settings)
+        store = writable_store_of(crawler)
         if store is None:
             raise NotConfigured  # a dry run shows every article, stored or not
         return cls(store)
@@ -95,7 +95,7 @@ class ConditionalGet:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = crawl_store(crawler.settings)
+        store = writable_store_of(crawler)
         if store is None:
             raise NotConfigured
         middleware = cls(store)

@@ -7,8 +7,8 @@ import logging
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.configuration.settings import DEFAULTS
+from crawler.crawl.context import store_of, writable_store_of
 from crawler.crawl.items import Candidate, FetchedPage
-from crawler.crawl.shared_store import crawl_store, store_for
 from crawler.dedup.exact import ExactCopies, text_hash
 from crawler.dedup.fingerprints import fingerprint
 from crawler.dedup.near_duplicates import (
@@ -124,7 +124,7 @@ class DuplicatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = store_for(crawler.settings)
+        store = store_of(crawler)
         if store is None:
             raise NotConfigured
         pipeline = cls(store, crawler.settings.getint("NEWSDESK_DEDUP_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))
@@ -165,7 +165,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = crawl_store(crawler.settings)
+        store = writable_store_of(crawler)
         if store is None:
             raise NotConfigured
         source = getattr(getattr(crawler, "spider", None), "source", None)

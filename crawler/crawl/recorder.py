@@ -7,9 +7,9 @@ import time
 
 from scrapy import signals
 
+from crawler.crawl.context import context_of, store_of
 from crawler.crawl.pipelines import Duplicate, Skipped
 from crawler.crawl.run_stop import PAGE_LIMIT, SHUTDOWN, SITE_ASKED_TO_WAIT, TIME_LIMIT
-from crawler.crawl.shared_store import store_for
 from crawler.formats.fetch_rules import ARTICLE
 
 logger = logging.getLogger(__name__)
@@ -39,8 +39,9 @@ class RunRecorder:
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        self.store = store_for(crawler.settings)
-        self.dry_run = crawler.settings.getbool("NEWSDESK_DRY_RUN")
+        self.store = store_of(crawler)
+        context = context_of(crawler)
+        self.dry_run = context is None or context.dry_run
         self.run_id: int | None = None
         self.opened = False
         self.closed = False

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from crawler.crawl.context import writable_store_of
 from crawler.crawl.failures import SiteAskedToWait
 from crawler.crawl.run_stop import SITE_ASKED_TO_WAIT, stop_run
-from crawler.crawl.shared_store import crawl_store
 from db import clock
 
 # The statuses whose Retry-After asks us to come back later (RFC 9110 for 503, RFC 6585 for 429).
@@ -41,7 +41,7 @@ class RetryAfter:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getfloat("NEWSDESK_MAX_RETRY_AFTER"), crawl_store(crawler.settings))
+        return cls(crawler, crawler.settings.getfloat("NEWSDESK_MAX_RETRY_AFTER"), writable_store_of(crawler))
 
     def process_response(self, request, response, spider=None):
         request.meta.pop("retry_after", None)   # a retry's wait is what its own answer asked for

@@ -6,6 +6,7 @@ Scrapy's reactor cannot restart in a process, so this runs once per process; the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from dataclasses import dataclass
@@ -15,9 +16,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.classify.encoder import encoder_for
+from crawler.classify.home_classifier import home_classifier
 from crawler.configuration.home import Home
 from crawler.configuration.sources import Source
-from crawler.crawl.classify_pipeline import home_classifier
+from crawler.crawl.context import CrawlContext
 from crawler.crawl.items import RunTally
 from crawler.crawl.progress import CrawlProgress
 from crawler.crawl.queue import CrawlQueue, Interruption, interruptible
@@ -25,7 +27,6 @@ from crawler.crawl.recorder import ENDED_EARLY, RunRecorder
 from crawler.crawl.retry_after import backing_off_note
 from crawler.crawl.run_stop import SHUTDOWN
 from crawler.crawl.settings import scrapy_settings
-from crawler.crawl.shared_store import close_stores, crawl_store, store_for
 from crawler.errors import NewsdeskError
 from db import Store, StoreError, run_status
 
@@ -71,58 +72,41 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
     to come back later is not crawled until then.
     Scrapy's own log stays quiet unless asked for (-v): every failure is in the run records and the summary.
     """
-    with interruptible() as interruption:
+    with interruptible() as interruption, contextlib.ExitStack() as stack:
         config = home.sources()
         newsletter = home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
         if progress is not None:
             progress.loading(str(newsletter.classifier["encoder"]))
         encoder_for(newsletter)  # so does a named encoder that is not installed
-        try:
-            _load_classifier(home, dry_run)
-        except (NewsdeskError, StoreError) as error:   # a damaged model, a busy database: said per source
-            startup_failure: BaseException | None = error
-        else:
-            startup_failure = None
         settings = Settings(scrapy_settings(config.settings))
         settings.set("LOG_LEVEL", log_level)
         if max_items is not None:
             settings.set("NEWSDESK_MAX_ITEMS", max_items)
-        settings.set("NEWSDESK_DATABASE", str(home.database))
-        settings.set("NEWSDESK_DRY_RUN", dry_run)
         settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # times in run messages are the newsletter's
         try:
-            if startup_failure is not None:
-                return _not_started(settings, sources, startup_failure)
-            return _crawl(settings, sources, int(config.settings["max_sites_at_once"]), progress, interruption)
-        finally:
-            close_stores()
+            context = stack.enter_context(CrawlContext.opened(home.database, dry_run=dry_run))
+            # Built once, before any source starts (every crawler shares it); retrained first when due.
+            context.classifier = home_classifier(home.path, newsletter, store=context.writable_store,
+                                                 may_train=True)
+        except (NewsdeskError, StoreError) as error:   # a damaged model, a busy database: said per source
+            return _not_started(stack, home, dry_run, sources, error)
+        return _crawl(settings, context, sources, int(config.settings["max_sites_at_once"]), progress, interruption)
 
 
-def _load_classifier(home: Home, dry_run: bool) -> None:
-    """Build the run's classifier before any source starts (its crawlers share it), retrained first when enough
-    editor decisions are waiting; in a real crawl, create and migrate the database before crawlers share it."""
-    if dry_run:
-        home_classifier(home.path)
-        return
-    with Store(home.database) as store:
-        home_classifier(home.path, store, may_train=True)
-
-
-def _crawl(settings: Settings, sources: list[Source], sites_at_once: int, progress: CrawlProgress | None,
-           interruption: Interruption) -> list[SourceResult]:
-    reader = store_for(settings)
-    backoffs = reader.backoffs() if reader is not None else {}
+def _crawl(settings: Settings, context: CrawlContext, sources: list[Source], sites_at_once: int,
+           progress: CrawlProgress | None, interruption: Interruption) -> list[SourceResult]:
+    backoffs = context.store.backoffs() if context.store is not None else {}
     results = {s.name: SourceResult(s, RunTally(), not_run=backing_off_note(*backoffs[s.name], settings.get("NEWSDESK_TIMEZONE")))
                for s in sources if s.name in backoffs}
     to_run = [s for s in sources if s.name not in backoffs]
-    store = crawl_store(settings)
+    store = context.writable_store
     run_ids: dict[str, int] = {}
 
     def begin(source: Source) -> dict:
         """The run's record starts before its crawler is built, so that a failure to build is recorded."""
         if store is not None:
             run_ids[source.name] = store.start_run(source.name)
-        return {"run_id": run_ids.get(source.name)}
+        return {"run_id": run_ids.get(source.name), "context": context}
 
     crawlers = []
     if to_run:
@@ -147,13 +131,17 @@ def _crawl(settings: Settings, sources: list[Source], sites_at_once: int, progre
     return [results[s.name] for s in sources]
 
 
-def _not_started(settings: Settings, sources: list[Source], error: BaseException) -> list[SourceResult]:
-    """Every source failed before any crawler was built: each gets its run record and its summary line."""
+def _not_started(stack: contextlib.ExitStack, home: Home, dry_run: bool, sources: list[Source],
+                 error: BaseException) -> list[SourceResult]:
+    """Every source failed before any crawler was built: each gets its run record (when the database can
+    be written at all) and its summary line."""
     reason, results = could_not_start(error), []
-    try:
-        store = crawl_store(settings)
-    except StoreError as exc:
-        store, reason = None, f"{reason} (and the run could not be recorded: {exc})"
+    store = None
+    if not dry_run:
+        try:
+            store = stack.enter_context(Store(home.database))
+        except StoreError as exc:
+            reason = f"{reason} (and the run could not be recorded: {exc})"
     for source in sources:
         tally = RunTally()
         tally.error(None, reason)
