@@ -16,6 +16,7 @@ from review.queue import Listing
 
 if TYPE_CHECKING:   # the crawl loads Scrapy, extraction lxml: a command that shows neither need not wait for them
     from crawler.crawl.runner import SourceResult
+    from crawler.classify.training import Training
     from crawler.extraction import Article
 
 DEFAULT_ZONE = Newsletter.timezone
@@ -155,3 +156,13 @@ def article_lines(article: Article, *, as_json: bool = False) -> list[str]:
     fields = (("title", article.title), ("published_at", article.published_at), ("author", article.author),
               ("outlet", article.outlet), ("canonical_url", article.canonical_url))
     return [f"{label}: {value or '-'}" for label, value in fields] + ["", article.text]
+
+
+def training_lines(training: Training) -> list[str]:
+    """`classify train`: the new model version, what it learned from, and how much it counts."""
+    manifest = training.model.manifest
+    reads = f"words and the encoder {manifest['encoder'].split(':')[0]}" if manifest["encoder"] else "words alone"
+    return [f"trained {training.model.version} ({training.path}): {training.section_labels} stories with a "
+            f"section, {training.relevance_labels} kept or rejected",
+            f"model share in the blend with the rules: sections {manifest['section_share']:.2f}, "
+            f"relevance {manifest['relevance_share']:.2f}; it reads {reads}; the next crawl uses it"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from newsdesk import render
 from newsdesk.home_option import current_home, home_option
 
 logger = logging.getLogger(__name__)
@@ -36,13 +37,8 @@ def train(apply_now: bool) -> None:
     home = _home()
     newsletter = home.sections()
     with Store(home.database) as store:
-        training = fit_and_save(home.path, newsletter, store)
-        manifest = training.model.manifest
-        click.echo(f"trained {training.model.version} ({training.path}): {training.section_labels} stories with a "
-                   f"section, {training.relevance_labels} kept or rejected")
-        reads = f"words and the encoder {manifest['encoder'].split(':')[0]}" if manifest["encoder"] else "words alone"
-        click.echo(f"model share in the blend with the rules: sections {manifest['section_share']:.2f}, "
-                   f"relevance {manifest['relevance_share']:.2f}; it reads {reads}; the next crawl uses it")
+        for line in render.training_lines(fit_and_save(home.path, newsletter, store)):
+            click.echo(line)
         if apply_now:
             changed, total = resection(home.path, newsletter, store)
             click.echo(f"re-sectioned {total} untouched stories: {changed} changed section or status")
