@@ -1,6 +1,10 @@
-"""What every `newsdesk` command shares: --home before or after its name, and the home's store."""
+"""What every `newsdesk` command shares: --home before or after its name, the home's store, who is at the keyboard."""
 
 from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
 
 import click
 
@@ -30,9 +34,23 @@ def chosen_home() -> str | None:
     return None
 
 
+def named_home() -> Path | None:
+    """The home --home or $NEWSDESK_HOME names; None when neither does (the demo then makes a new folder)."""
+    named = chosen_home() or os.environ.get("NEWSDESK_HOME")
+    return Path(named) if named else None
+
+
 def current_home() -> Home:
     return resolve_home(chosen_home())
 
 
 def open_store() -> Store:
     return Store(current_home().require().database)
+
+
+def editor_name() -> str:
+    """Who decides from the command line: the operating-system user, so every decision records who made it."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):   # no LOGNAME/USER and no password entry (a bare container): still a decision
+        return "cli"

@@ -1,14 +1,23 @@
-"""How queue rows, sources and runs look on a terminal and as JSON lines."""
+"""How queue rows, sources, runs, crawl summaries and extracted pages look on a terminal and as JSON lines.
+
+The library returns data (crawler/, review/, db/); this is the one place that turns it into lines.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from crawler.configuration.sections import CLASSIFIER_DEFAULTS, Newsletter
-from crawler.configuration.sources import Source
-from crawler.crawl.retry_after import backing_off_note
+from crawler.configuration.source_status import SourcesReport, SourceStatus
 from db import clock, site_name
+from review.queue import Listing
+
+if TYPE_CHECKING:   # the crawl loads Scrapy, extraction lxml: a command that shows neither need not wait for them
+    from crawler.crawl.runner import SourceResult
+    from crawler.classify.training import Training
+    from crawler.extraction import Article
 
 DEFAULT_ZONE = Newsletter.timezone
 
@@ -54,7 +63,16 @@ def queue_line(row: dict[str, Any], *, all_copies: bool = False,
     return line
 
 
-def source_line(source: Source, last_run: dict[str, Any] | None, zone: str = DEFAULT_ZONE) -> str:
+def queue_lines(listing: Listing, *, all_copies: bool = False, as_json: bool = False) -> list[str]:
+    if as_json:
+        return [queue_json(row) for row in listing.rows]
+    return [queue_line(row, all_copies=all_copies, low_confidence=listing.low_confidence, zone=listing.zone)
+            for row in listing.rows]
+
+
+def source_line(status: SourceStatus, zone: str = DEFAULT_ZONE) -> str:
+    """`wire  feed  https://x.cn/rss.xml  (every 30m; last run 2026-11-03 09:30 CST ok, 3 new)`."""
+    source, last_run = status.source, status.last_run
     state = "" if source.enabled else " [disabled]"
     schedule = source.every and f"every {source.every}" or source.cron and f"cron {source.cron}" or "manual"
     run = "never run"
@@ -63,29 +81,32 @@ def source_line(source: Source, last_run: dict[str, Any] | None, zone: str = DEF
     return f"{source.name}{state}  {source.kind}  {source.url}  ({schedule}; {run})"
 
 
-def health_lines(sources: Iterable[Source], runs_by_source: dict[str, list[dict]],
-                 backoffs: dict[str, tuple[str, str]] | None = None, zone: str = DEFAULT_ZONE) -> list[str]:
-    """Per source: last status, last success, failures in a row, backing off, newest error; problems first."""
-    backoffs = backoffs or {}
-    rows = []
-    for source in sources:
-        runs = runs_by_source.get(source.name, [])
-        failing = 0
-        for run in runs:
-            if run["status"] not in ("failed", "partial"):
-                break
-            failing += 1
-        last_ok = next((clock.local_time(r["started_at"], zone) for r in runs if r["status"] in ("ok",)), "never")
-        status = runs[0]["status"] if runs else "never run"
-        newest_error = next((e["message"] for r in runs[:1] for e in r["errors"]), "")
-        backing_off = backing_off_note(*backoffs[source.name], zone) if source.name in backoffs else ""
-        flag = "!!" if failing or backing_off or status in ("empty", "never run") else "ok"
-        rows.append((flag != "ok", f"{flag:<2} {source.name}: {status}; last success {last_ok}"
-                     f"{f'; failing {failing} runs in a row' if failing else ''}"
-                     f"{f'; {backing_off}' if backing_off else ''}"
-                     f"{f'; {newest_error}' if newest_error else ''}"
-                     f"{'' if source.enabled else ' [disabled]'}"))
-    return [line for _, line in sorted(rows, key=lambda r: not r[0])]
+def source_lines(report: SourcesReport, *, as_json: bool = False) -> list[str]:
+    if as_json:
+        return [json.dumps({**dataclasses.asdict(status.source), "last_run": status.last_run}, ensure_ascii=False)
+                for status in report.statuses]
+    if not report.statuses:
+        return ["no sources yet; add one with `newsdesk sources add NAME URL --kind feed|listing|sitemap`"]
+    return [source_line(status, report.zone) for status in report.statuses]
+
+
+def health_line(status: SourceStatus, zone: str = DEFAULT_ZONE) -> str:
+    """`!! wire: failed; last success never; failing 3 runs in a row; HTTP 404...`: `!!` when it needs an operator."""
+    from crawler.crawl.retry_after import backing_off_note   # Scrapy's package: only when a health is shown
+
+    last_ok = clock.local_time(status.last_success, zone) if status.last_success else "never"
+    failing = status.failing_in_a_row
+    backing_off = backing_off_note(*status.backoff, zone) if status.backoff else ""
+    flag = "!!" if status.needs_attention else "ok"
+    return (f"{flag:<2} {status.source.name}: {status.status}; last success {last_ok}"
+            f"{f'; failing {failing} runs in a row' if failing else ''}"
+            f"{f'; {backing_off}' if backing_off else ''}"
+            f"{f'; {status.newest_error}' if status.newest_error else ''}"
+            f"{'' if status.source.enabled else ' [disabled]'}")
+
+
+def health_lines(report: SourcesReport) -> list[str]:
+    return [health_line(status, report.zone) for status in report.statuses]
 
 
 def preview_lines(previews: list[dict[str, Any]], zone: str = DEFAULT_ZONE) -> list[str]:
@@ -95,3 +116,53 @@ def preview_lines(previews: list[dict[str, Any]], zone: str = DEFAULT_ZONE) -> l
         lines.append(f"  [{item['state']}] {date}  {item.get('outlet') or '-'} | {item.get('title') or '(no title)'}")
         lines.append(f"      {item['url']}  ({item['chars']} characters)")
     return lines
+
+
+def trial_lines(result: SourceResult, zone: str = DEFAULT_ZONE, *, as_json: bool = False) -> list[str]:
+    """`sources test`: what the source would queue, then its summary."""
+    previews = result.tally.previews
+    if as_json:
+        return [json.dumps(item, ensure_ascii=False) for item in previews]
+    return ([f"{result.source.name}: {len(previews)} articles (nothing was written)"]
+            + preview_lines(previews, zone) + [""] + summary_lines([result]))
+
+
+def summary_lines(results: list[SourceResult]) -> list[str]:
+    """One line per source, then its errors (!) and notes (-) indented beneath it."""
+    if not results:
+        return ["no sources to crawl; add one with `newsdesk sources add`"]
+    width = max(len("source"), *(len(r.source.name) for r in results))
+    lines = [f"{'source':<{width}}  {'kind':<8} {'status':<11} {'pages':>5} {'new':>5} {'dup':>5} {'errors':>6}"]
+    for result in results:
+        t = result.tally
+        if result.not_run:
+            lines.append(f"{result.source.name:<{width}}  {result.source.kind:<8} {result.not_run}")
+            continue
+        lines.append(f"{result.source.name:<{width}}  {result.source.kind:<8} {result.status:<11} "
+                     f"{t.pages:>5} {t.new:>5} {t.duplicates:>5} {len(t.errors):>6}")
+        for url, message in t.errors[:10]:
+            lines.append(f"    ! {url + ': ' if url else ''}{message}")
+        if len(t.errors) > 10:
+            lines.append(f"    ! ... and {len(t.errors) - 10} more (see `newsdesk sources health`)")
+        for url, message in t.notes[:5]:
+            lines.append(f"    - {url + ': ' if url else ''}{message}")
+    return lines
+
+
+def article_lines(article: Article, *, as_json: bool = False) -> list[str]:
+    """`extract`: the fields found, a blank line, then the text."""
+    if as_json:
+        return [json.dumps(dataclasses.asdict(article), ensure_ascii=False)]
+    fields = (("title", article.title), ("published_at", article.published_at), ("author", article.author),
+              ("outlet", article.outlet), ("canonical_url", article.canonical_url))
+    return [f"{label}: {value or '-'}" for label, value in fields] + ["", article.text]
+
+
+def training_lines(training: Training) -> list[str]:
+    """`classify train`: the new model version, what it learned from, and how much it counts."""
+    manifest = training.model.manifest
+    reads = f"words and the encoder {manifest['encoder'].split(':')[0]}" if manifest["encoder"] else "words alone"
+    return [f"trained {training.model.version} ({training.path}): {training.section_labels} stories with a "
+            f"section, {training.relevance_labels} kept or rejected",
+            f"model share in the blend with the rules: sections {manifest['section_share']:.2f}, "
+            f"relevance {manifest['relevance_share']:.2f}; it reads {reads}; the next crawl uses it"]

@@ -94,6 +94,42 @@ def test_editor_decisions_from_the_cli_are_logged(tmp_path):
     assert [(e["new_status"], e["new_section"]) for e in log][-2:] == [("approved", "政策要闻"), ("approved", "科技前沿")]
 
 
+def test_approve_into_an_unknown_section_is_one_line_and_changes_nothing(home):
+    from db import Store
+
+    with Store(home / "newsdesk.db") as store:
+        first, _ = store.add_candidate({"url": "https://x.cn/1", "source": "s", "title": "一", "text": "正文" * 30})
+        before, log = store.get_candidate(first), store.status_log(first)
+    refused = cli("--home", str(home), "approve", str(first), "--section", "不存在的栏目")
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr == ("error: no section '不存在的栏目' in sections.yaml; choose one of: "
+                              "政策要闻, 区域实践, 会议论坛, 科技前沿\n")
+    with Store(home / "newsdesk.db") as store:
+        assert store.get_candidate(first) == before and store.status_log(first) == log
+
+
+def test_restore_from_the_cli_and_every_decision_names_the_user_who_made_it(home):
+    from db import Store
+
+    with Store(home / "newsdesk.db") as store:
+        first, _ = store.add_candidate({"url": "https://x.cn/1", "source": "s", "title": "一", "text": "正文" * 30,
+                                        "section": "区域实践"})
+    as_alice, as_bob = {"LOGNAME": "alice"}, {"LOGNAME": "bob"}
+    assert cli("--home", str(home), "reject", str(first), env=as_alice).returncode == 0
+    restored = cli("--home", str(home), "restore", str(first), env=as_bob)
+    assert restored.returncode == 0 and restored.stdout == f"restored #{first} 一 to pending (区域实践)\n"
+    again = cli("--home", str(home), "restore", str(first), env=as_bob)
+    assert again.returncode == 0 and again.stdout == f"#{first} is pending already\n"
+    assert cli("--home", str(home), "move", str(first), "科技前沿", env=as_alice).returncode == 0
+    with Store(home / "newsdesk.db") as store:
+        log = [(e["new_status"], e["new_section"], e["actor"], e["note"]) for e in store.status_log(first)]
+        assert store.get_candidate(first)["decided_by"] == "alice"
+    assert log[1:] == [("rejected", "区域实践", "alice", None), ("pending", "区域实践", "bob", "restored from rejected"),
+                       ("pending", "科技前沿", "alice", None)]
+    missing = cli("--home", str(home), "restore", "999")
+    assert missing.returncode == 1 and missing.stderr == "error: no candidate with id 999\n"
+
+
 def test_demo_no_serve_crawls_into_a_new_folder_it_names(tmp_path):
     env = {**os.environ}
     env.pop("NEWSDESK_HOME", None)

@@ -10,6 +10,7 @@ from pathlib import Path
 from crawler.configuration.sections import Newsletter, load_sections
 from crawler.configuration.sources import SourcesConfig, load_sources
 from crawler.errors import NewsdeskError
+from db import Store
 
 DEFAULT_HOME = "newsdesk-home"
 
@@ -58,11 +59,13 @@ def default_file(name: str) -> str:
 
 
 def init_home(home: Home) -> list[Path]:
-    """Create the home with the default newsletter and no sources; never overwrite an existing file."""
+    """Create the home with the default newsletter, no sources and its database; never overwrite an existing
+    file. Returns the files written."""
     home.path.mkdir(parents=True, exist_ok=True)
     written = []
     for target in (home.sources_file, home.sections_file):
         if not target.exists():
             target.write_text(default_file(target.name), encoding="utf-8")
             written.append(target)
+    Store(home.database).close()   # created and migrated now, so that a first command finds it ready
     return written

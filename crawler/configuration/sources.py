@@ -316,6 +316,17 @@ def add_source(path: Path, source: Source) -> None:
     update_yaml(path, append)
 
 
+def add_new_source(path: Path, **fields: Any) -> Source:
+    """Validate a new source given field by field (None: not given, as from `sources add`'s options) and
+    append it; ConfigError names the source and the field."""
+    try:
+        source = validate_source({key: value for key, value in fields.items() if value is not None})
+    except ValueError as exc:
+        raise ConfigError(f"source '{fields.get('name')}': {exc}") from None
+    add_source(path, source)
+    return source
+
+
 def _move_trailing_comment(previous: Any, new: CommentedMap) -> None:
     """Comments below the last entry belong to what follows the list; keep them below the new last entry."""
     if not isinstance(previous, CommentedMap) or not previous:

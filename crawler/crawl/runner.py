@@ -1,4 +1,4 @@
-"""Run a crawl of some sources in this process: one Scrapy crawler per source, one store, one summary.
+"""Run a crawl of some sources in this process: one Scrapy crawler per source, one store, a result per source.
 
 Scrapy's reactor cannot restart in a process, so this runs once per process; the scheduler starts a
 `newsdesk crawl` subprocess for each crawl.
@@ -196,28 +196,6 @@ def _one_line(error: BaseException) -> str:
     if isinstance(error, (NewsdeskError, StoreError)):
         return text
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
-
-
-def summary_lines(results: list[SourceResult]) -> list[str]:
-    """One line per source, then its errors (!) and notes (-) indented beneath it."""
-    if not results:
-        return ["no sources to crawl; add one with `newsdesk sources add`"]
-    width = max(len("source"), *(len(r.source.name) for r in results))
-    lines = [f"{'source':<{width}}  {'kind':<8} {'status':<11} {'pages':>5} {'new':>5} {'dup':>5} {'errors':>6}"]
-    for result in results:
-        t = result.tally
-        if result.not_run:
-            lines.append(f"{result.source.name:<{width}}  {result.source.kind:<8} {result.not_run}")
-            continue
-        lines.append(f"{result.source.name:<{width}}  {result.source.kind:<8} {result.status:<11} "
-                     f"{t.pages:>5} {t.new:>5} {t.duplicates:>5} {len(t.errors):>6}")
-        for url, message in t.errors[:10]:
-            lines.append(f"    ! {url + ': ' if url else ''}{message}")
-        if len(t.errors) > 10:
-            lines.append(f"    ! ... and {len(t.errors) - 10} more (see `newsdesk sources health`)")
-        for url, message in t.notes[:5]:
-            lines.append(f"    - {url + ': ' if url else ''}{message}")
-    return lines
 
 
 def exit_code(results: list[SourceResult]) -> int:

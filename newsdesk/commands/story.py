@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from newsdesk.home_option import home_option, open_store
+from newsdesk.home_option import editor_name, home_option, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def story() -> None:
 def split(candidate_id: int) -> None:
     """Make copy ID a story of its own (later crawls keep it apart)."""
     with open_store() as store:
-        done = store.split(candidate_id)
+        done = store.split(candidate_id, actor=editor_name())
     click.echo(f"split #{candidate_id} out of story {done['left_story']} "
                f"({done['copies_left']} cop{'y' if done['copies_left'] == 1 else 'ies'} left there)")
 
@@ -35,5 +35,5 @@ def split(candidate_id: int) -> None:
 def merge(candidate_id: int, other_id: int) -> None:
     """Fold the story of OTHER_ID into the story of ID (later crawls keep them together)."""
     with open_store() as store:
-        done = store.merge(candidate_id, other_id)
+        done = store.merge(candidate_id, other_id, actor=editor_name())
     click.echo(f"merged story of #{other_id} into story {done['story']}: {done['copies']} copies now")

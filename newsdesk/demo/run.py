@@ -10,12 +10,12 @@ from typing import Any, Callable
 from crawler.configuration.home import Home, init_home
 from crawler.configuration.sources import parse_sources, update_yaml
 from crawler.crawl.progress import CrawlProgress
-from crawler.crawl.runner import run_crawl, summary_lines
+from crawler.crawl.runner import run_crawl
 from crawler.errors import NewsdeskError
 from db import Store
 from newsdesk.demo import DemoSite, demo_sources
 from newsdesk.invocation import newsdesk_command
-from newsdesk.render import queue_line
+from newsdesk.render import queue_line, summary_lines
 
 # The demo site is on this machine: no need for a real site's one-second courtesy delay.
 DEMO_SETTINGS = {"contact": "https://github.com/newsdesk (demo run)", "per_domain_delay": 0.02,

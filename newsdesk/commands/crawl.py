@@ -1,0 +1,41 @@
+"""`newsdesk crawl` and `newsdesk extract`: collect from the sources now, or see what extraction finds in one page."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from newsdesk import render
+from newsdesk.home_option import current_home, home_option
+
+# Scrapy (the crawl) and lxml (extraction) load inside the commands that use them: other commands start at once.
+
+
+@click.command()
+@click.option("--source", "names", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+@home_option
+def crawl(names: tuple[str, ...], verbose: bool) -> None:
+    """Collect now from every enabled source (or those named) and print a summary per source."""
+    from crawler.crawl.runner import configure_progress, exit_code, run_crawl, select_sources
+
+    home = current_home()
+    results = run_crawl(home, select_sources(home, list(names)), progress=configure_progress(),
+                        log_level="INFO" if verbose else "CRITICAL")
+    for line in render.summary_lines(results):
+        click.echo(line)
+    sys.exit(exit_code(results))
+
+
+@click.command()
+@click.argument("target")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--encoding", help="Override the page's charset (e.g. gbk).")
+@home_option
+def extract(target: str, as_json: bool, encoding: str | None) -> None:
+    """What extraction finds in one page (FILE or URL): title, date, author, text. Writes nothing."""
+    from crawler.crawl.extract_target import extract_target
+
+    for line in render.article_lines(extract_target(target, current_home(), encoding=encoding), as_json=as_json):
+        click.echo(line)
