@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 # What a row of the queue, a search or get_candidate takes from the story of the copy.
 STORY_COLUMNS = "s.status, s.section, s.version, s.decided_by"
 
+# The fields a candidate is stored with (add_candidate): the one list; the crawl's Candidate and the
+# queue's JSON follow it. status and section go to the story a candidate founds.
 CANDIDATE_FIELDS = (
     "url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
     "summary", "text_hash", "language", "section", "status", "cluster_id", "authority", "run_id", "charset",

@@ -8,22 +8,23 @@ from typing import Any, Iterable
 from crawler.configuration.sections import CLASSIFIER_DEFAULTS, Newsletter
 from crawler.configuration.sources import Source
 from crawler.crawl.retry_after import backing_off_note
-from db import clock, site_name
+from db import CANDIDATE_FIELDS, clock, site_name
 
 DEFAULT_ZONE = Newsletter.timezone
 
-# The fields every `queue --json` object carries (DESIGN.md), then the story's extras.
+# The fields every `queue --json` object carries first (DESIGN.md); then the candidate's other stored fields
+# (db.CANDIDATE_FIELDS, less how the crawl filed it) and what the queue adds from its story.
 QUEUE_FIELDS = ("id", "url", "title", "source", "outlet", "published_at", "section", "status",
                 "cluster_id", "text")
-QUEUE_EXTRAS = ("author", "summary", "fetched_url", "language", "first_seen_at", "copies", "other_outlets",
-                "outlets", "outlet_names", "story_first_seen_at", "version", "decided_by", "suggested_section", "charset")
-# What the classifier said: how sure of the section, how relevant to the topic, and why.
-CLASSIFICATION_EXTRAS = ("section_confidence", "relevance", "explanation", "classified_by")
+CRAWL_BOOKKEEPING = ("text_hash", "authority", "run_id")
+STORY_EXTRAS = ("first_seen_at", "copies", "other_outlets", "outlets", "outlet_names", "story_first_seen_at",
+                "version", "decided_by", "suggested_section")
+QUEUE_KEYS = (QUEUE_FIELDS + tuple(name for name in CANDIDATE_FIELDS if name not in QUEUE_FIELDS + CRAWL_BOOKKEEPING)
+              + STORY_EXTRAS)
 
 
 def queue_json(row: dict[str, Any]) -> str:
-    keys = QUEUE_FIELDS + QUEUE_EXTRAS + CLASSIFICATION_EXTRAS
-    return json.dumps({key: row.get(key) for key in keys}, ensure_ascii=False)
+    return json.dumps({key: row.get(key) for key in QUEUE_KEYS}, ensure_ascii=False)
 
 
 def section_label(row: dict[str, Any], low_confidence: float = CLASSIFIER_DEFAULTS["low_confidence"]) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from db import CANDIDATE_FIELDS
 
 
 @dataclass
@@ -51,10 +53,8 @@ class Candidate:
     charset: str | None = None               # the codec the page's bytes were read with
 
     def store_fields(self) -> dict[str, Any]:
-        keys = ("url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
-                "summary", "text_hash", "language", "section", "status", "cluster_id", "authority",
-                "section_confidence", "relevance", "explanation", "classified_by", "run_id", "charset")
-        return {key: getattr(self, key) for key in keys}
+        """The fields the store keeps (db.CANDIDATE_FIELDS); the others are for the pipeline only."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in CANDIDATE_FIELDS}
 
 
 @dataclass
