@@ -374,15 +374,17 @@ class Store:
         pages: int,
         duplicates: int,
         errors: list[tuple[str | None, str]],
-        status: str | None = None,
         summary: str | None = None,
+        not_modified: bool = False,
+        cut_short: str | None = None,
         notes: list[tuple[str | None, str]] = (),
     ) -> dict:
-        """Close a run with its outcome and the errors and notes not written yet; `new` is what it stored;
-        status defaults to db.runs.run_status() (notes do not count against it)."""
+        """Close a run with the errors and notes not written yet; `new` is what it stored; its status is
+        db.runs.run_status()'s (notes do not count against it): not_modified for a source that answered
+        HTTP 304, cut_short (timed_out, interrupted) for a run ended on purpose."""
         with self._writing() as conn:
-            run_records.finish(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, status=status,
-                               summary=summary, notes=notes)
+            run_records.finish(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, summary=summary,
+                               not_modified=not_modified, cut_short=cut_short, notes=notes)
         return self._with_errors(self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))[0]
 
     def close_orphaned_runs(self) -> int:

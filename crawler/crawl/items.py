@@ -66,7 +66,7 @@ class RunTally:
     duplicates: int = 0
     skipped: int = 0
     not_modified: bool = False
-    ended_as: str | None = None              # the run's status when it was cut short (timed_out, interrupted)
+    cut_short: str | None = None             # timed_out or interrupted: the run was ended before it was done
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     notes: list[tuple[str | None, str]] = field(default_factory=list)   # worth telling, not failures
     previews: list[dict[str, Any]] = field(default_factory=list)   # sources test: what would be queued
