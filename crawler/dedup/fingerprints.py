@@ -23,6 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from crawler.cjk import HAN, KANA
+
 logger = logging.getLogger(__name__)
 
 SHINGLE_TOKENS = 5
@@ -31,9 +33,9 @@ SAMPLE_TARGET = 64
 # distinct shingles in a window a chance collision is still about one in ten million lookups.
 HASH_BITS = 48
 
-_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _NOT_WORD = re.compile(r"[\W_]+")
-_WORD = re.compile(rf"[^\s{_CJK_RANGES}]+")
+# Han and kana are written without spaces between words: each character is a token. Hangul is not.
+_WORD = re.compile(rf"[^\s{HAN}{KANA}]+")
 # Each word becomes one character of the supplementary private use areas, so that a text of any
 # language is a string with one character per token (and no private-use character survives _NOT_WORD).
 _WORD_BASE, _WORD_SPAN = 0xF0000, 0x1FFFE

@@ -6,7 +6,8 @@ import logging
 from dataclasses import asdict, dataclass
 
 from crawler.extraction.blocks import Block, text_blocks
-from crawler.extraction.body import Body, extract_body, is_cjk
+from crawler.cjk import is_cjk
+from crawler.extraction.body import Body, extract_body
 from crawler.extraction.bylines import find_author, find_outlet
 from crawler.extraction.dates import find_published_at
 from crawler.extraction.document import parse_html, prepare_html
