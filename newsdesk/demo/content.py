@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
 
 from db import clock
 
@@ -85,7 +85,7 @@ def china_today() -> dt.date:
 
 
 def _load(name: str) -> Any:
-    return yaml.safe_load(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    return YAML(typ="safe").load(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
