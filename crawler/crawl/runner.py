@@ -86,7 +86,7 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
             settings.set("NEWSDESK_MAX_ITEMS", max_items)
         settings.set("NEWSDESK_DATABASE", str(home.database))
         settings.set("NEWSDESK_DRY_RUN", dry_run)
-        settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # times in run messages are the newsletter's
+        settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # dates without an offset, times in run messages
         try:
             if startup_failure is not None:
                 return _not_started(settings, sources, startup_failure)
