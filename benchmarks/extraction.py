@@ -58,6 +58,8 @@ DATA = REPO.parent / "shared" / "data"
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from crawler.cjk import CJK  # noqa: E402
+
 logger = logging.getLogger(__name__)
 
 EXTRACTORS = ("ours", "trafilatura", "traf-bytes")
@@ -65,8 +67,7 @@ CJK_SET = "chinese-web-content-extraction"
 ENGLISH_SET = "article-extraction-benchmark"
 GNE_SET = "gne-chinese-news"
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f"
-_CJK_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+_CJK_TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
 _WORD_TOKEN = re.compile(r"\w+")
 
 

@@ -5,8 +5,8 @@ from .clusters import site_name
 from .errors import NotFound, StoreError
 from .fingerprint_index import Fingerprints, story_day
 from .runs import RUN_STATUSES, run_status
-from .store import Store
+from .store import CANDIDATE_FIELDS, Store
 from .stories import STATUSES, Conflict
 
-__all__ = ["Conflict", "Fingerprints", "NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError", "clock",
+__all__ = ["CANDIDATE_FIELDS", "Conflict", "Fingerprints", "NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError", "clock",
            "run_status", "site_name", "story_day"]

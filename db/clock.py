@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from .errors import StoreError
 
 NOW_VARIABLE = "NEWSDESK_NOW"
+# Where the newsletter is made when its sections.yaml names no zone (newsletter: timezone).
+DEFAULT_ZONE = "Asia/Shanghai"
 
 
 def now() -> datetime:
@@ -32,7 +34,7 @@ def utc_now() -> str:
     return now().astimezone(UTC).isoformat(timespec="seconds")
 
 
-def local_time(iso: str | None, zone: str = "Asia/Shanghai") -> str:
+def local_time(iso: str | None, zone: str = DEFAULT_ZONE) -> str:
     """`2026-11-03 09:30 CST`: a stored time (any offset) as people read it in a zone, saying which zone."""
     if not iso:
         return "date unknown"
@@ -45,6 +47,16 @@ def local_time(iso: str | None, zone: str = "Asia/Shanghai") -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def today(zone: str | tzinfo = "Asia/Shanghai") -> date:
-    """Today's date where the newsletter is made (Asia/Shanghai unless told otherwise)."""
-    return now().astimezone(zone if isinstance(zone, tzinfo) else ZoneInfo(zone)).date()
+def today(zone: str | tzinfo = DEFAULT_ZONE) -> date:
+    """Today's date where the newsletter is made (DEFAULT_ZONE unless told otherwise)."""
+    return now().astimezone(_zone(zone)).date()
+
+
+def in_zone(moment: datetime, zone: str | tzinfo = DEFAULT_ZONE) -> datetime:
+    """A moment as it stands when it names its offset; else read as the wall-clock time of zone. The rule
+    for a date that names no offset (a feed's, a sitemap's, a page's): it is the newsletter's zone's."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=_zone(zone))
+
+
+def _zone(zone: str | tzinfo) -> tzinfo:
+    return zone if isinstance(zone, tzinfo) else ZoneInfo(zone)

@@ -21,17 +21,26 @@ RUN_STATUSES = ("running", "ok", "empty", "failed", "partial", "timed_out", "int
 CUT_SHORT = ("timed_out", "interrupted")
 
 
-def run_status(*, new: int, duplicates: int, error_count: int) -> str:
-    """By what the run yielded (articles new or already stored), not by pages fetched: a feed URL that
-    answers with an HTML page was fetched, yet the source failed.
+def run_status(*, new: int, duplicates: int, error_count: int, not_modified: bool = False,
+               cut_short: str | None = None) -> str:
+    """The one rule for a run's outcome, for its record and for the crawl's summary line.
 
+    cut_short (timed_out, interrupted): the run was ended on purpose before it was done, whatever it yielded.
+    Otherwise by what the run yielded (articles new or already stored), not by pages fetched: a feed URL that
+    answers with an HTML page was fetched, yet the source failed.
     failed: errors and nothing yielded; partial: errors and something yielded;
-    empty: no errors and nothing yielded; ok: no errors and something yielded.
+    empty: no errors and nothing yielded; ok: no errors and something yielded, or a source that answered
+    "not modified since your last visit" (HTTP 304).
     """
+    if cut_short is not None:
+        if cut_short not in CUT_SHORT:
+            raise StoreError(f"unknown way for a run to be cut short {cut_short!r}; "
+                             f"use one of: {', '.join(CUT_SHORT)}")
+        return cut_short
     yielded = new + duplicates
     if error_count:
         return "partial" if yielded else "failed"
-    return "ok" if yielded else "empty"
+    return "ok" if yielded or not_modified else "empty"
 
 
 def process_identity(pid: int | None = None) -> str:
@@ -73,17 +82,14 @@ def progress(conn: sqlite3.Connection, run_id: int, *, pages: int, duplicates: i
 
 
 def finish(conn: sqlite3.Connection, run_id: int, *, pages: int, duplicates: int,
-           errors: Sequence[tuple[str | None, str]], status: str | None, summary: str | None,
-           notes: Sequence[tuple[str | None, str]] = ()) -> None:
-    """Close a run with its final counts and errors not yet written (inside the caller's transaction).
-
-    status: None for the rule of run_status(); or one given (ok for a 304, timed_out, interrupted).
-    """
-    if status is not None and status not in RUN_STATUSES:
-        raise StoreError(f"unknown run status {status!r}; use one of: {', '.join(RUN_STATUSES)}")
+           errors: Sequence[tuple[str | None, str]], summary: str | None, not_modified: bool = False,
+           cut_short: str | None = None, notes: Sequence[tuple[str | None, str]] = ()) -> None:
+    """Close a run with its final counts and errors not yet written (inside the caller's transaction);
+    its status by run_status() on what it stored and the errors it recorded."""
     progress(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, notes=notes)
     new, error_count = conn.execute("SELECT new, error_count FROM runs WHERE id = ?", [run_id]).fetchone()
-    status = status or run_status(new=new, duplicates=duplicates, error_count=error_count)
+    status = run_status(new=new, duplicates=duplicates, error_count=error_count, not_modified=not_modified,
+                        cut_short=cut_short)
     conn.execute("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
                  [utc_now(), status, summary, run_id])
 

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 # What a row of the queue, a search or get_candidate takes from the story of the copy.
 STORY_COLUMNS = "s.status, s.section, s.version, s.decided_by"
 
+# The fields a candidate is stored with (add_candidate): the one list; the crawl's Candidate and the
+# queue's JSON follow it. status and section go to the story a candidate founds.
 CANDIDATE_FIELDS = (
     "url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
     "summary", "text_hash", "language", "section", "status", "cluster_id", "authority", "run_id", "charset",
@@ -372,15 +374,17 @@ class Store:
         pages: int,
         duplicates: int,
         errors: list[tuple[str | None, str]],
-        status: str | None = None,
         summary: str | None = None,
+        not_modified: bool = False,
+        cut_short: str | None = None,
         notes: list[tuple[str | None, str]] = (),
     ) -> dict:
-        """Close a run with its outcome and the errors and notes not written yet; `new` is what it stored;
-        status defaults to db.runs.run_status() (notes do not count against it)."""
+        """Close a run with the errors and notes not written yet; `new` is what it stored; its status is
+        db.runs.run_status()'s (notes do not count against it): not_modified for a source that answered
+        HTTP 304, cut_short (timed_out, interrupted) for a run ended on purpose."""
         with self._writing() as conn:
-            run_records.finish(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, status=status,
-                               summary=summary, notes=notes)
+            run_records.finish(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, summary=summary,
+                               not_modified=not_modified, cut_short=cut_short, notes=notes)
         return self._with_errors(self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))[0]
 
     def close_orphaned_runs(self) -> int:

@@ -11,28 +11,29 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.configuration.sections import CLASSIFIER_DEFAULTS, Newsletter
 from crawler.configuration.source_status import SourcesReport, SourceStatus
-from db import clock, site_name
+from db import CANDIDATE_FIELDS, clock, site_name
 from review.queue import Listing
 
 if TYPE_CHECKING:   # the crawl loads Scrapy, extraction lxml: a command that shows neither need not wait for them
-    from crawler.crawl.runner import SourceResult
     from crawler.classify.training import Training
+    from crawler.crawl.runner import SourceResult
     from crawler.extraction import Article
 
 DEFAULT_ZONE = Newsletter.timezone
 
-# The fields every `queue --json` object carries (DESIGN.md), then the story's extras.
+# The fields every `queue --json` object carries first (DESIGN.md); then the candidate's other stored fields
+# (db.CANDIDATE_FIELDS, less how the crawl filed it) and what the queue adds from its story.
 QUEUE_FIELDS = ("id", "url", "title", "source", "outlet", "published_at", "section", "status",
                 "cluster_id", "text")
-QUEUE_EXTRAS = ("author", "summary", "fetched_url", "language", "first_seen_at", "copies", "other_outlets",
-                "outlets", "outlet_names", "story_first_seen_at", "version", "decided_by", "suggested_section", "charset")
-# What the classifier said: how sure of the section, how relevant to the topic, and why.
-CLASSIFICATION_EXTRAS = ("section_confidence", "relevance", "explanation", "classified_by")
+CRAWL_BOOKKEEPING = ("text_hash", "authority", "run_id")
+STORY_EXTRAS = ("first_seen_at", "copies", "other_outlets", "outlets", "outlet_names", "story_first_seen_at",
+                "version", "decided_by", "suggested_section")
+QUEUE_KEYS = (QUEUE_FIELDS + tuple(name for name in CANDIDATE_FIELDS if name not in QUEUE_FIELDS + CRAWL_BOOKKEEPING)
+              + STORY_EXTRAS)
 
 
 def queue_json(row: dict[str, Any]) -> str:
-    keys = QUEUE_FIELDS + QUEUE_EXTRAS + CLASSIFICATION_EXTRAS
-    return json.dumps({key: row.get(key) for key in keys}, ensure_ascii=False)
+    return json.dumps({key: row.get(key) for key in QUEUE_KEYS}, ensure_ascii=False)
 
 
 def section_label(row: dict[str, Any], low_confidence: float = CLASSIFIER_DEFAULTS["low_confidence"]) -> str:
@@ -92,7 +93,9 @@ def source_lines(report: SourcesReport, *, as_json: bool = False) -> list[str]:
 
 def health_line(status: SourceStatus, zone: str = DEFAULT_ZONE) -> str:
     """`!! wire: failed; last success never; failing 3 runs in a row; HTTP 404...`: `!!` when it needs an operator."""
-    from crawler.crawl.retry_after import backing_off_note   # Scrapy's package: only when a health is shown
+    from crawler.crawl.retry_after import (
+        backing_off_note,  # Scrapy's package: only when a health is shown
+    )
 
     last_ok = clock.local_time(status.last_success, zone) if status.last_success else "never"
     failing = status.failing_in_a_row

@@ -60,6 +60,11 @@ class SourceSpider(scrapy.Spider):
     # -- article pages ---------------------------------------------------------------
 
     @property
+    def zone(self) -> str:
+        """The newsletter's time zone (sections.yaml, set by the crawl): a date that names no offset is read there."""
+        return self.settings["NEWSDESK_TIMEZONE"]
+
+    @property
     def max_items(self) -> int:
         return self.settings.getint("NEWSDESK_MAX_ITEMS")
 

@@ -24,7 +24,7 @@ class FeedSpider(SourceSpider):
         content_type = response.headers.get("Content-Type")
         try:
             feed = parse_feed(response.body, response.url,
-                              content_type.decode("latin-1") if content_type else None)
+                              content_type.decode("latin-1") if content_type else None, zone=self.zone)
         except FeedError as exc:
             self.tally.error(response.url, str(exc))
             return

@@ -30,7 +30,7 @@ class SitemapSpider(SourceSpider):
         try:
             sitemap = parse_sitemap(response.body, response.url,
                                     max_age_days=self.source.max_age_days,
-                                    max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE"))
+                                    max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE"), zone=self.zone)
         except SitemapError as exc:
             self.tally.error(response.url, str(exc))
             return

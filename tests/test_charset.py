@@ -7,6 +7,7 @@ import codecs
 import pytest
 
 from conftest import shared_data
+from crawler.cjk import HAN_CHARACTER
 from crawler.formats.charset import decode_html, normalise_charset
 
 TEXT = "长三角数字经济：上海、江苏、浙江、安徽推进算力枢纽和数据要素市场建设。" * 3
@@ -129,7 +130,7 @@ def test_every_page_of_the_chinese_dataset_decodes():
         gold = (folder / "cleaned" / f"{html.stem}.txt").read_text(encoding="utf-8", errors="replace")
         # Two pages carry a handful of damaged bytes in the original; nothing more may be lost.
         assert text.count("\ufffd") <= 12, html.name
-        sample = "".join(ch for ch in gold if "\u4e00" <= ch <= "\u9fff")[:6]
+        sample = "".join(HAN_CHARACTER.findall(gold))[:6]
         assert sample and all(ch in text for ch in sample), f"{html.name} decoded as {used} looks garbled"
 
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from conftest import REPO, crawler_with
+from ruamel.yaml import YAML
 
 from crawler.classify import Classifier
 from crawler.classify.home_classifier import home_classifier
@@ -66,7 +66,7 @@ def test_untrained_off_topic_demo_stories_are_filtered_and_on_topic_ones_kept(co
 
 
 def test_untrained_stories_written_like_the_newsletters_sources_land_in_their_section(cold):
-    stories = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))["stories"]
+    stories = YAML(typ="safe").load(SAMPLE.read_text(encoding="utf-8"))["stories"]
     right = 0
     for story in stories:
         decision = cold.classify(story["title"], story["lead"])
@@ -129,7 +129,7 @@ def test_an_english_newsletter_works_the_same_way(tmp_path):
     (lambda d: d["newsletter"].update(timezone="Shanghai"), "newsletter: timezone: 'Shanghai' is not a time zone"),
 ])
 def test_sections_yaml_errors_name_the_file_section_and_field(change, message):
-    document = yaml.safe_load(DEFAULT_SECTIONS.read_text(encoding="utf-8"))
+    document = YAML(typ="safe").load(DEFAULT_SECTIONS.read_text(encoding="utf-8"))
     change(document)
     with pytest.raises(ConfigError) as error:
         parse_sections(document, Path("/home/x/sections.yaml"))

@@ -198,3 +198,28 @@ def test_crawl_shows_progress_on_a_terminal_and_only_the_summary_otherwise(serve
     assert "wire" in on_terminal.stdout.splitlines()[-1] and " ok " in on_terminal.stdout.splitlines()[-1]
     from_cron = cli("--home", str(home), "crawl")
     assert "+ " not in from_cron.stdout + from_cron.stderr
+
+
+def test_queue_json_carries_every_stored_field_after_the_contract_ones(tmp_path):
+    """One list of candidate fields (db.CANDIDATE_FIELDS): what the crawl's Candidate stores and what
+    `queue --json` prints follow it, so a new column cannot be stored and never shown, or the reverse."""
+    from crawler.crawl.items import Candidate
+    from db import CANDIDATE_FIELDS, Store
+
+    crawled = Candidate(source="s", url="https://x.cn/1", fetched_url="https://x.cn/1", title="一", text="正文")
+    assert set(crawled.store_fields()) == set(CANDIDATE_FIELDS)
+
+    home = tmp_path / "home"
+    CliRunner().invoke(main, ["init", str(home)])
+    stored = {"url": "https://x.cn/1", "fetched_url": "https://x.cn/1?from=rss", "source": "s", "outlet": "新华社",
+              "title": "一", "author": "张三", "published_at": "2026-11-03T09:30:00+08:00", "text": "正文" * 30,
+              "summary": "摘要", "language": "zh", "section": "政策要闻", "status": "pending", "charset": "gb18030",
+              "section_confidence": 0.9, "relevance": 0.8, "explanation": "数据", "classified_by": "rules"}
+    bookkeeping = {"text_hash", "authority", "run_id", "cluster_id"}   # how the crawl filed it; cluster_id: given
+    assert set(stored) == set(CANDIDATE_FIELDS) - bookkeeping
+    with Store(home / "newsdesk.db") as store:
+        store.add_candidate(stored)
+    [row] = queue_rows(home)
+    contract = ["id", "url", "title", "source", "outlet", "published_at", "section", "status", "cluster_id", "text"]
+    assert list(row)[:len(contract)] == contract
+    assert {name: row[name] for name in stored} == stored

@@ -19,8 +19,9 @@ from crawler.crawl.context import CrawlContext
 from crawler.crawl.items import Candidate
 from crawler.crawl.pipelines import DuplicatePipeline, StorePipeline
 from crawler.dedup.exact import text_hash
-from crawler.dedup.fingerprints import fingerprint, normalised
+from crawler.dedup.fingerprints import fingerprint
 from crawler.dedup.near_duplicates import MAX_POSTINGS, NearDuplicates
+from crawler.dedup.normalise import normalised
 from db import Store, clock
 from db.fingerprint_index import Fingerprints
 from db.migrations import migrations
@@ -236,9 +237,26 @@ def test_the_store_pipeline_records_the_sources_authority(tmp_path):
 # -- the index ---------------------------------------------------------------------------------
 
 def test_normalisation_folds_width_case_spacing_and_traditional_characters():
-    assert normalised("ＡＢＣ１２３，數據") == "abc123,数据"
+    assert normalised("ＡＢＣ１２３，數據") == "abc123数据"
+    assert normalised("ＡＢＣ１２３，數據 Plan", word_breaks=True) == "abc123 数据 plan"
     same = fingerprint("數據要素×行動計劃出台，浙江瞄準5000億元").shingles.tolist()
     assert same == fingerprint("数据要素 行动计划出台. 浙江瞄准５０００亿元").shingles.tolist()
+
+
+def test_exact_copies_and_near_duplicates_normalise_alike():
+    """One normaliser: a symbol whose compatibility form is letters (℃ is °C, ㎡ is m2) reads the same to both."""
+    text, reprint = "气温25℃，新建厂房1000㎡。" * 3, "气温25°C，新建厂房1000m2。" * 3
+    assert text_hash(text) == text_hash(reprint)
+    assert fingerprint(text).shingles.tolist() == fingerprint(reprint).shingles.tolist()
+
+
+@pytest.mark.parametrize("text, stored_hash", [
+    ("數據要素×行動計劃出台，浙江瞄準5000億元", "5167cb82c7c6c71f413b4588f79f4a5cbab0cbcd"),
+    ("The Yangtze River Delta's ＡＩ plan: 25℃, 1,000㎡ — ™ café", "73245cf90fdcad6d9dcea7d863cb5f0c43750d1e"),
+])
+def test_text_hash_is_what_stored_candidates_carry(text, stored_hash):
+    # Every candidate is stored with its text_hash: a change here hides new copies of stored stories.
+    assert text_hash(text) == stored_hash
 
 
 def test_postings_are_capped_per_hash_whatever_the_store_holds(tmp_path):

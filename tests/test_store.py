@@ -425,21 +425,42 @@ def test_a_running_run_is_written_as_it_goes(store):
 
 
 @pytest.mark.parametrize(
-    "new, duplicates, error_count, expected",
-    [(0, 0, 1, "failed"), (1, 0, 1, "partial"), (0, 2, 1, "partial"), (0, 0, 0, "empty"),
-     (0, 4, 0, "ok"), (4, 0, 0, "ok")],
+    "new, duplicates, error_count, extra, expected",
+    [(0, 0, 1, {}, "failed"), (1, 0, 1, {}, "partial"), (0, 2, 1, {}, "partial"), (0, 0, 0, {}, "empty"),
+     (0, 4, 0, {}, "ok"), (4, 0, 0, {}, "ok"),
+     (0, 0, 0, {"not_modified": True}, "ok"), (0, 0, 1, {"not_modified": True}, "failed"),
+     (3, 0, 1, {"cut_short": "timed_out"}, "timed_out"), (0, 0, 0, {"cut_short": "interrupted"}, "interrupted")],
 )
-def test_run_status_rule(new, duplicates, error_count, expected):
-    from db.runs import run_status
+def test_run_status_rule(new, duplicates, error_count, extra, expected):
+    from db import run_status
 
-    assert run_status(new=new, duplicates=duplicates, error_count=error_count) == expected
+    assert run_status(new=new, duplicates=duplicates, error_count=error_count, **extra) == expected
 
 
-def test_run_status_can_be_given_and_is_checked(store):
+def test_a_run_record_and_the_crawl_summary_follow_one_rule(store):
+    """The crawl's summary line (SourceResult.status) and the run's record reach their status by db.run_status."""
+    from crawler.configuration.sources import validate_source
+    from crawler.crawl.items import RunTally
+    from crawler.crawl.runner import SourceResult
+
+    source = validate_source({"name": "s", "kind": "feed", "url": "https://x.cn/rss.xml"})
+    cases = [RunTally(), RunTally(new=2), RunTally(duplicates=1, errors=[(None, "HTTP 500")]),
+             RunTally(errors=[(None, "HTTP 500")]), RunTally(not_modified=True),
+             RunTally(new=1, cut_short="timed_out", errors=[(None, "stopped at the time limit")])]
+    for tally in cases:
+        run_id = store.start_run("s")
+        for n in range(tally.new):
+            store.add_candidate(candidate(f"{run_id}-{n}", run_id=run_id))
+        run = store.finish_run(run_id, pages=1, duplicates=tally.duplicates, errors=tally.errors,
+                               not_modified=tally.not_modified, cut_short=tally.cut_short)
+        assert run["status"] == SourceResult(source, tally).status, tally
+
+
+def test_a_run_cut_short_says_how_and_is_checked(store):
     run_id = store.start_run("s")
-    with pytest.raises(StoreError, match="running, ok, empty, failed, partial, timed_out, interrupted"):
-        store.finish_run(run_id, pages=1, duplicates=0, errors=[], status="great")
-    assert store.finish_run(run_id, pages=1, duplicates=0, errors=[], status="timed_out",
+    with pytest.raises(StoreError, match="use one of: timed_out, interrupted"):
+        store.finish_run(run_id, pages=1, duplicates=0, errors=[], cut_short="great")
+    assert store.finish_run(run_id, pages=1, duplicates=0, errors=[], cut_short="timed_out",
                             summary="stopped at the time limit")["status"] == "timed_out"
     with pytest.raises(NotFound):
         store.finish_run(999, pages=1, duplicates=0, errors=[])

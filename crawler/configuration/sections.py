@@ -9,6 +9,7 @@ from typing import Any
 
 from crawler.configuration.sources import read_yaml
 from crawler.errors import ConfigError
+from db import clock
 
 # The classifier's settings under `classifier:` in sections.yaml: (name, default, help).
 # Declared once; a test checks that the README documents each one.
@@ -55,7 +56,9 @@ class Newsletter:
     closing: dict[str, Any] = field(default_factory=dict)
     frequency: str = "monthly"
     first_issue_year: int | None = None
-    timezone: str = "Asia/Shanghai"    # where the newsletter is made: its dates and times are shown there
+    # Where the newsletter is made: its dates and times are shown there, and a date that names no offset
+    # (a feed's, a sitemap's, a page's) is read there.
+    timezone: str = clock.DEFAULT_ZONE
     classifier: dict[str, float | str] = field(default_factory=lambda: dict(CLASSIFIER_DEFAULTS))
 
     def section_names(self) -> list[str]:
@@ -166,7 +169,7 @@ def _classifier(raw: Any, name: str) -> dict[str, float | str]:
 def _timezone(raw: Any, name: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    zone = str(raw or "Asia/Shanghai").strip()
+    zone = str(raw or clock.DEFAULT_ZONE).strip()
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):

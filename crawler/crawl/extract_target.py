@@ -18,7 +18,9 @@ def extract_target(target: str, home: Home, *, encoding: str | None = None) -> A
         return extract_bytes(path.read_bytes(), None, None, encoding)
     if not urlsplit(target).scheme:
         raise NewsdeskError(f"{target}: no such file; give a saved page or an http(s) URL")
-    from crawler.crawl.one_page import fetch_page  # Scrapy: only for a URL, so a saved page answers at once
+    from crawler.crawl.one_page import (
+        fetch_page,  # Scrapy: only for a URL, so a saved page answers at once
+    )
 
     settings = home.sources().settings if home.exists() else None
     body, content_type, url = fetch_page(target, settings)  # the crawl's rules: other schemes are refused

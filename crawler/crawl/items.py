@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from db import CANDIDATE_FIELDS
 
 
 @dataclass
@@ -51,10 +53,8 @@ class Candidate:
     charset: str | None = None               # the codec the page's bytes were read with
 
     def store_fields(self) -> dict[str, Any]:
-        keys = ("url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
-                "summary", "text_hash", "language", "section", "status", "cluster_id", "authority",
-                "section_confidence", "relevance", "explanation", "classified_by", "run_id", "charset")
-        return {key: getattr(self, key) for key in keys}
+        """The fields the store keeps (db.CANDIDATE_FIELDS); the others are for the pipeline only."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in CANDIDATE_FIELDS}
 
 
 @dataclass
@@ -66,7 +66,7 @@ class RunTally:
     duplicates: int = 0
     skipped: int = 0
     not_modified: bool = False
-    ended_as: str | None = None              # the run's status when it was cut short (timed_out, interrupted)
+    cut_short: str | None = None             # timed_out or interrupted: the run was ended before it was done
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     notes: list[tuple[str | None, str]] = field(default_factory=list)   # worth telling, not failures
     previews: list[dict[str, Any]] = field(default_factory=list)   # sources test: what would be queued

@@ -19,6 +19,7 @@ from crawler.dedup.near_duplicates import (
 from crawler.extraction import extract_bytes
 from crawler.extraction.text_sanity import cut_to_limit, not_text_reason
 from crawler.formats.canonical import accepted_canonical, clean_url, same_site
+from db import clock
 
 logger = logging.getLogger(__name__)
 
@@ -46,21 +47,24 @@ class ExtractPipeline:
     """FetchedPage -> Candidate: decode, extract, fill gaps from the feed or sitemap's hints, refuse what is
     not text, and cut text longer than max_text_chars (saying so in the run record)."""
 
-    def __init__(self, max_text_chars: int = DEFAULTS["max_text_chars"], crawler=None) -> None:
+    def __init__(self, max_text_chars: int = DEFAULTS["max_text_chars"], crawler=None,
+                 zone: str = clock.DEFAULT_ZONE) -> None:
         self.max_text_chars = max_text_chars
         self.crawler = crawler
+        self.zone = zone    # the newsletter's: where a date that names no offset is read
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("NEWSDESK_MAX_TEXT_CHARS", DEFAULTS["max_text_chars"]), crawler)
+        return cls(crawler.settings.getint("NEWSDESK_MAX_TEXT_CHARS", DEFAULTS["max_text_chars"]), crawler,
+                   crawler.settings.get("NEWSDESK_TIMEZONE", clock.DEFAULT_ZONE))
 
     def process_item(self, page: FetchedPage, spider=None) -> Candidate:
-        article = extract_bytes(page.body, page.url, page.content_type, page.encoding)
+        article = extract_bytes(page.body, page.url, page.content_type, page.encoding, default_tz=self.zone)
         hints = page.hints
         text, charset = article.text.strip(), article.charset
         if len(text) < MIN_TEXT_CHARS and hints.get("content") and not page.from_feed:
             fallback = extract_bytes(f"<html><body><article>{hints['content']}</article></body></html>"
-                                     .encode("utf-8"), page.url, "text/html; charset=utf-8")
+                                     .encode("utf-8"), page.url, "text/html; charset=utf-8", default_tz=self.zone)
             if fallback.text.strip():
                 text, charset = fallback.text.strip(), fallback.charset
         if len(text) < MIN_TEXT_CHARS:

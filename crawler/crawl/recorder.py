@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 # How often a running run's counts and new errors are written, so a killed crawl's record is current.
 PROGRESS_EVERY_SECONDS = 2.0
 
-# Why a run was closed early -> (its status, None for db.runs.run_status()'s rule; the error it records).
+# Why a run was closed early -> (how it was cut short, None when db.run_status()'s rule decides; the error it records).
 ENDED_EARLY = {
     TIME_LIMIT: ("timed_out", "stopped at the time limit for one source's run (max_run_minutes)"),
     PAGE_LIMIT: (None, "stopped at the page limit for one source's run (max_pages_per_run)"),
@@ -138,18 +138,17 @@ class RunRecorder:
         self.closed = True
         tally = spider.tally
         default = (None, None if reason == "finished" else f"run ended early: {reason}")
-        status, ended = ENDED_EARLY.get(reason, default)
-        tally.ended_as = status
+        tally.cut_short, ended = ENDED_EARLY.get(reason, default)
         if ended:
             tally.error(None, ended)
         if self.dry_run or self.run_id is None:
             return
         summary = ended if reason in ENDED_EARLY else None
         if tally.not_modified and not tally.errors:
-            summary, status = "not modified since the last run", "ok"
+            summary = "not modified since the last run"
         if tally.skipped:
             summary = f"{summary}; " if summary else ""
             summary += f"{tally.skipped} pages without article text skipped"
         self.store.finish_run(self.run_id, pages=tally.pages, duplicates=tally.duplicates,
                               errors=self._unwritten_errors(tally), notes=self._unwritten_notes(tally),
-                              status=status, summary=summary)
+                              summary=summary, not_modified=tally.not_modified, cut_short=tally.cut_short)

@@ -57,7 +57,7 @@ class RetryAfter:
             return response
         until = (now + timedelta(seconds=seconds)).astimezone(UTC).isoformat(timespec="seconds")
         self._back_off(until, f"the site asked us to (Retry-After on HTTP {response.status})")
-        zone = self.crawler.settings.get("NEWSDESK_TIMEZONE", "UTC")
+        zone = self.crawler.settings.get("NEWSDESK_TIMEZONE", clock.DEFAULT_ZONE)
         raise SiteAskedToWait(
             f"HTTP {response.status} with Retry-After: the site asked us to wait until {clock.local_time(until, zone)}, "
             f"longer than max_retry_after ({self.cap:g} s); not retried, and the source is left alone until then")

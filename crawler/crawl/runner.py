@@ -42,14 +42,11 @@ class SourceResult:
 
     @property
     def status(self) -> str:
+        """The run's status by the rule its record follows (db.run_status); "not run" when it was not."""
         if self.not_run:
             return "not run"
-        if self.tally.ended_as:
-            return self.tally.ended_as
-        if self.tally.not_modified and not self.tally.errors:
-            return "ok"
-        return run_status(new=self.tally.new, duplicates=self.tally.duplicates,
-                          error_count=len(self.tally.errors))
+        return run_status(new=self.tally.new, duplicates=self.tally.duplicates, error_count=len(self.tally.errors),
+                          not_modified=self.tally.not_modified, cut_short=self.tally.cut_short)
 
 
 def select_sources(home: Home, names: list[str] | None, *, include_disabled: bool = False) -> list[Source]:
@@ -82,7 +79,7 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
         settings.set("LOG_LEVEL", log_level)
         if max_items is not None:
             settings.set("NEWSDESK_MAX_ITEMS", max_items)
-        settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # times in run messages are the newsletter's
+        settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # dates without an offset, times in run messages
         try:
             context = stack.enter_context(CrawlContext.opened(home.database, dry_run=dry_run))
             # Built once, before any source starts (every crawler shares it); retrained first when due.
@@ -147,7 +144,7 @@ def _not_started(stack: contextlib.ExitStack, home: Home, dry_run: bool, sources
         tally.error(None, reason)
         if store is not None:
             store.finish_run(store.start_run(source.name), pages=0, duplicates=0, errors=tally.errors,
-                             status="failed", summary=reason)
+                             summary=reason)
         results.append(SourceResult(source, tally))
     return results
 
@@ -166,13 +163,13 @@ def _close_run(crawler, failure: BaseException | None, store: Store | None, run_
             return tally
         # Never opened: it could not be built, or the crawl was stopped while it was being built.
         if failure is not None:
-            status, reason = "failed", could_not_start(failure)
+            reason = could_not_start(failure)
         else:
-            status, reason = ENDED_EARLY[SHUTDOWN]
-            tally.ended_as = status
+            tally.cut_short, reason = ENDED_EARLY[SHUTDOWN]
         tally.error(None, reason)
         if store is not None and run_id is not None:
-            store.finish_run(run_id, pages=0, duplicates=0, errors=[(None, reason)], status=status, summary=reason)
+            store.finish_run(run_id, pages=0, duplicates=0, errors=[(None, reason)], cut_short=tally.cut_short,
+                             summary=reason)
     except StoreError as exc:
         tally.error(None, f"the run could not be recorded: {exc}")
     return tally

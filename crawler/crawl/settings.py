@@ -6,6 +6,7 @@ from typing import Any
 
 from crawler import __version__
 from crawler.configuration.settings import DEFAULTS
+from db import clock
 
 
 def user_agent(contact: str) -> str:
@@ -41,6 +42,9 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
         "CLOSESPIDER_TIMEOUT": float(s["max_run_minutes"]) * 60,
         "NEWSDESK_DEDUP_WINDOW_DAYS": int(s["dedup_window_days"]),
         "NEWSDESK_MAX_TEXT_CHARS": int(s["max_text_chars"]),
+        # The newsletter's time zone (sections.yaml; the crawl sets it): dates that name no offset are read there,
+        # times in run messages are shown there.
+        "NEWSDESK_TIMEZONE": clock.DEFAULT_ZONE,
         "REDIRECT_MAX_TIMES": int(s["max_redirects"]),
         "COOKIES_ENABLED": False,
         # Only http and https are fetched: no handler for file:, data:, s3: or ftp: (crawler/fetch_rules.py

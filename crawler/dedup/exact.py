@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
-from crawler.dedup.fingerprints import normalised
-
-# Punctuation, symbols and spacing differ between reprints of the same text; letters and digits do not.
-NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalised_text(text: str) -> str:
-    """Full-width to half-width (NFKC), lowercase, traditional to simplified, nothing but letters and digits."""
-    return NOT_WORD.sub("", normalised(text))
+from crawler.dedup.normalise import normalised
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha1(normalised_text(text).encode("utf-8")).hexdigest()
+    """SHA-1 of the text's letters and digits once normalised: the same for every exact copy (stored with
+    each candidate, so it must not change: crawler/dedup/normalise.py)."""
+    return hashlib.sha1(normalised(text).encode("utf-8")).hexdigest()
 
 
 class ExactCopies:

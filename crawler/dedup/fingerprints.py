@@ -1,7 +1,7 @@
 """Text as reprints share it: normalised tokens, hashed 5-token shingles, and the sample of them an index keeps.
 
 Reprints differ in punctuation, full- and half-width forms, spacing and traditional or simplified
-characters, so all of those are normalised away before anything is hashed. Each CJK character is a
+characters, so all of those are normalised away (crawler/dedup/normalise.py) before anything is hashed. Each CJK character is a
 token (Chinese has no spaces); any other run of letters or digits is one token. A shingle is five
 tokens in a row: five characters of Chinese, five words of English.
 
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
+
+from crawler.cjk import HAN, KANA
+from crawler.dedup.normalise import normalised
 
 logger = logging.getLogger(__name__)
 
@@ -31,47 +32,19 @@ SAMPLE_TARGET = 64
 # distinct shingles in a window a chance collision is still about one in ten million lookups.
 HASH_BITS = 48
 
-_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_NOT_WORD = re.compile(r"[\W_]+")
-_WORD = re.compile(rf"[^\s{_CJK_RANGES}]+")
+# Han and kana are written without spaces between words: each character is a token. Hangul is not.
+_WORD = re.compile(rf"[^\s{HAN}{KANA}]+")
 # Each word becomes one character of the supplementary private use areas, so that a text of any
-# language is a string with one character per token (and no private-use character survives _NOT_WORD).
+# language is a string with one character per token (normalised() leaves no private-use character).
 _WORD_BASE, _WORD_SPAN = 0xF0000, 0x1FFFE
 _MULTIPLIER = np.uint64(0x100000001B3)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
 
 
-@lru_cache(maxsize=1)
-def _to_simplified() -> tuple[dict[str, str], re.Pattern]:
-    """Each traditional character's simplified form (OpenCC's t2s, one character at a time), and a
-    pattern finding them. Both copies of a text go through the same mapping, which is what matters
-    here, and it is far faster than converting phrase by phrase."""
-    from opencc import OpenCC
-
-    ideographs = [chr(code) for code in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))]
-    converted = OpenCC("t2s").convert("\n".join(ideographs)).split("\n")
-    mapping = {old: new for old, new in zip(ideographs, converted, strict=True) if old != new}
-    return mapping, re.compile("[" + "".join(sorted(mapping)) + "]")
-
-
-def _simplified(text: str) -> str:
-    mapping, traditional = _to_simplified()
-    return traditional.sub(lambda found: mapping[found.group()], text)
-
-
-def normalised(text: str) -> str:
-    """Full-width to half-width (NFKC), lowercase, traditional characters to simplified."""
-    return _simplified(unicodedata.normalize("NFKC", text).lower())
-
-
 def _one_character_per_token(text: str) -> str:
-    # Punctuation goes first: Chinese text is then mostly NFKC already, and the normalisation is cheap.
-    text = _NOT_WORD.sub(" ", text)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text))
-    text = _simplified(text.lower())
-    text = _WORD.sub(lambda word: chr(_WORD_BASE + zlib.crc32(word.group().encode("utf-8")) % _WORD_SPAN), text)
+    text = _WORD.sub(lambda word: chr(_WORD_BASE + zlib.crc32(word.group().encode("utf-8")) % _WORD_SPAN),
+                     normalised(text, word_breaks=True))
     return text.replace(" ", "")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
+from crawler.cjk import is_cjk
 from crawler.extraction.blocks import Block, text_blocks
-from crawler.extraction.body import Body, extract_body, is_cjk
+from crawler.extraction.body import Body, extract_body
 from crawler.extraction.bylines import find_author, find_outlet
 from crawler.extraction.dates import find_published_at
 from crawler.extraction.document import parse_html, prepare_html
@@ -14,6 +15,7 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import canonical_url, read_metadata
 from crawler.extraction.title import find_title
 from crawler.formats.charset import decode_html
+from db import clock
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +42,9 @@ class Article:
         return asdict(self)
 
 
-def extract(html: str, url: str | None = None, *, default_tz: str = "Asia/Shanghai") -> Article:
-    """Extract the article from decoded HTML. Pure: the result depends only on (html, url, default_tz)."""
+def extract(html: str, url: str | None = None, *, default_tz: str = clock.DEFAULT_ZONE) -> Article:
+    """Extract the article from decoded HTML. Pure: the result depends only on (html, url, default_tz).
+    default_tz: where a date that names no offset is read (the newsletter's time zone)."""
     html = prepare_html(html)
     root = parse_html(html)
     if root is None:
@@ -66,11 +69,11 @@ def extract(html: str, url: str | None = None, *, default_tz: str = "Asia/Shangh
 
 
 def extract_bytes(body: bytes, url: str | None = None, content_type: str | None = None,
-                  encoding: str | None = None) -> Article:
+                  encoding: str | None = None, *, default_tz: str = clock.DEFAULT_ZONE) -> Article:
     """Decode fetched bytes (crawler.formats.charset.decode_html) and extract the article."""
     text, used = decode_html(body, content_type=content_type, override=encoding)
     logger.debug("decoded %s as %s", url or "page", used)
-    article = extract(text, url)
+    article = extract(text, url, default_tz=default_tz)
     article.charset = used
     return article
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from crawler.cjk import CJK_CHARACTER, is_cjk
 from crawler.extraction.blocks import Block
 from crawler.extraction.boilerplate import strip_furniture
 from crawler.extraction.density import densest_body
@@ -23,8 +24,6 @@ from crawler.extraction.document import normalise_space
 
 logger = logging.getLogger(__name__)
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _SENTENCE_END = re.compile(r"[。！？!?；;，,]")
 # Trafilatura is replaced only when the density body holds this many times more prose.
 RESCUE_RATIO = 3.0
@@ -82,16 +81,9 @@ def _is_hard_wrap(previous: Block, block: Block) -> bool:
         not previous.ends_paragraph
         and previous.container is block.container
         and len(text) >= 20
-        and bool(_CJK.match(text[-1]))
-        and bool(_CJK.match(block.text[0]))
+        and bool(CJK_CHARACTER.match(text[-1]))
+        and bool(CJK_CHARACTER.match(block.text[0]))
     )
-
-
-def is_cjk(text: str) -> bool:
-    """Mostly Chinese, Japanese or Korean script."""
-    sample = text[:3000]
-    cjk = len(_CJK.findall(sample))
-    return cjk >= 10 and cjk >= len(_LATIN.findall(sample)) / 2
 
 
 def _trafilatura(html: str, url: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from crawler.cjk import HAN
 from crawler.extraction.metadata import PageMetadata, json_ld_text
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ _AUTHOR_LINE = re.compile(
 # "新华社记者 张三", "（记者 林晓岚）", "本报记者 王燕平 方云凤": reporters' names, two to five characters each.
 _REPORTER = re.compile(
     r"(?:^|[\s（(【\[])[^\s（(【\[]{0,8}记者\s*[:：]?\s*"
-    r"(?P<author>[\u4e00-\u9fff·]{2,5}(?:[\s、]+[\u4e00-\u9fff·]{2,5}){0,4})(?=$|[\s）)】\]|｜])"
+    rf"(?P<author>[{HAN}·]{{2,5}}(?:[\s、]+[{HAN}·]{{2,5}}){{0,4}})(?=$|[\s）)】\]|｜])"
 )
 _NOT_A_NAME = re.compile(r"^(未知|佚名|匿名|admin|administrator|null|none|unknown|本站|本网|编辑部)$", re.IGNORECASE)
 # Keyword lists, markup debris and web addresses that CMSs put in author fields.

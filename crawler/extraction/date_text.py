@@ -41,7 +41,7 @@ class FoundDate:
     swappable: bool = False   # an N/N/YYYY date that could also be read the other way round
 
     def in_zone(self, zone: ZoneInfo | timezone) -> datetime:
-        return self.moment if self.moment.tzinfo else self.moment.replace(tzinfo=zone)
+        return clock.in_zone(self.moment, zone)
 
 
 def dates_in_text(text: str) -> list[FoundDate]:

@@ -6,7 +6,7 @@ lines near the headline and the start of the body (and just after the body, wher
 them); the nearest labelled one with a time wins. Never in the article's sentences, footers or link lists.
 When both exist, the declared date settles disagreements and the visible line supplies the time readers
 see. htmldate helps on non-CJK pages (month names); a date in the URL is the last resort, and date-only.
-A time without an offset is read in default_tz. The crawl time is never used.
+A time without an offset is read in default_tz (the newsletter's zone). The crawl time is never used.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from crawler.extraction.date_text import (
 )
 from crawler.extraction.hints import MarkupHints
 from crawler.extraction.metadata import PageMetadata
+from db import clock
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def find_published_at(
     title: str | None,
     body: tuple[int, int] | None,
     url: str | None,
-    default_tz: str = "Asia/Shanghai",
+    default_tz: str = clock.DEFAULT_ZONE,
     western_dates: bool = False,
 ) -> str | None:
     """The publication moment as ISO 8601 with an offset, or None when the page does not say.

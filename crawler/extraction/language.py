@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import re
 
+from crawler.cjk import (
+    HAN_CHARACTER,
+    HANGUL_CHARACTER,
+    KANA_CHARACTER,
+    LATIN_LETTER,
+    count,
+)
 from crawler.extraction.metadata import PageMetadata
-
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def detect_language(metadata: PageMetadata, text: str) -> str | None:
     """The body's language from its script (zh, ja, ko), else the page's declared lang, else a Latin guess."""
     sample = text[:5000]
-    han, kana, hangul = len(_CJK.findall(sample)), len(_KANA.findall(sample)), len(_HANGUL.findall(sample))
-    latin = len(_LATIN.findall(sample))
+    han, kana, hangul = count(HAN_CHARACTER, sample), count(KANA_CHARACTER, sample), count(HANGUL_CHARACTER, sample)
+    latin = count(LATIN_LETTER, sample)
     if kana > 20 and kana * 5 > han / 10:
         return "ja"
     if hangul > 20 and hangul > han:

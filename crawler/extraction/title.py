@@ -6,13 +6,14 @@ import re
 
 from lxml import etree
 
+from crawler.cjk import HAN
 from crawler.extraction.document import normalise_space
 from crawler.extraction.metadata import PageMetadata, json_ld_text
 
 # What sites put between the headline and their own name in <title>: "标题_新华网", "标题 - 人民网",
 # "Title | Site", "标题--中国政府网", "标题｜澎湃新闻".
 _SITE_SEPARATOR = re.compile(
-    r"\s*(?:_+|\|+|｜|--+|——|\s[-–—·•:]\s|\s::\s|丨|(?<=[\u4e00-\u9fff”」》）])[-–](?=[\u4e00-\u9fff])"
+    rf"\s*(?:_+|\|+|｜|--+|——|\s[-–—·•:]\s|\s::\s|丨|(?<=[{HAN}”」》）])[-–](?=[{HAN}])"
     r"|-(?=[\w-]+\.(?:com|cn|net|org|gov|edu)\b))\s*",
     re.IGNORECASE,
 )

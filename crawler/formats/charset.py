@@ -6,6 +6,8 @@ import codecs
 import logging
 import re
 
+from crawler.cjk import HAN_CHARACTER
+
 logger = logging.getLogger(__name__)
 
 # How far into the document a <meta charset> is looked for (browsers scan 1 KB; Chinese portals often put
@@ -219,7 +221,7 @@ def _guess_cjk(body: bytes) -> str | None:
     """GB18030 when the bytes decode to mostly everyday simplified Chinese characters."""
     text = body.decode("gb18030", errors="replace")
     bad = text.count("\ufffd")
-    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    han = HAN_CHARACTER.findall(text)
     if len(han) < 10 or bad > len(han) / 50:
         return None
     # Big5 or Shift_JIS bytes read as GB18030 land all over the rarely used extension rows; real simplified

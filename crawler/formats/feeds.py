@@ -10,12 +10,11 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 from xml.sax import SAXParseException
-from zoneinfo import ZoneInfo
 
 import feedparser
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from db import clock
 
 
 @dataclass
@@ -35,8 +34,10 @@ class FeedError(ValueError):
     """The bytes are not a usable feed; the message says what they are instead."""
 
 
-def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
-    """Parse feed bytes; raise FeedError when no feed can be read from them."""
+def parse_feed(body: bytes, url: str, content_type: str | None = None, *,
+               zone: str = clock.DEFAULT_ZONE) -> ParsedFeed:
+    """Parse feed bytes; raise FeedError when no feed can be read from them. A date that names no offset is
+    read in zone (the newsletter's)."""
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -55,7 +56,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             raise FeedError(f"the feed is malformed and no entry could be read: {problem}; "
                             "check it in a browser or ask the site")
         return ParsedFeed(entries=[], title=parsed.feed.get("title"), warning=problem)
-    entries = [_entry(e, url) for e in parsed.entries]
+    entries = [_entry(e, url, zone) for e in parsed.entries]
     return ParsedFeed(entries=entries, title=parsed.feed.get("title"),
                       warning=f"feed is malformed but readable: {problem}" if problem else None)
 
@@ -76,14 +77,14 @@ def _describe_bozo(exc: Any) -> str:
     return text[:200]
 
 
-def _entry(entry: Any, feed_url: str) -> FeedEntry:
+def _entry(entry: Any, feed_url: str, zone: str) -> FeedEntry:
     link = entry.get("link") or (entry.get("id") if str(entry.get("id", "")).startswith("http") else None)
     content = ""
     if entry.get("content"):
         content = max((c.get("value", "") for c in entry.content), key=len)
     hints = {
         "title": html.unescape(entry.get("title", "")).strip() or None,
-        "published_at": entry_date(entry),
+        "published_at": entry_date(entry, zone),
         "author": entry.get("author") or None,
         "summary": entry.get("summary") or None,
         "content": content or entry.get("summary") or None,
@@ -92,12 +93,12 @@ def _entry(entry: Any, feed_url: str) -> FeedEntry:
                      hints={k: v for k, v in hints.items() if v})
 
 
-def entry_date(entry: Any) -> str | None:
-    """The entry's publication date as ISO 8601 with its own offset (Asia/Shanghai when it names none)."""
+def entry_date(entry: Any, zone: str = clock.DEFAULT_ZONE) -> str | None:
+    """The entry's publication date as ISO 8601 with its own offset (zone's when it names none)."""
     for key in ("published", "updated", "created", "dc_date"):
         raw = entry.get(key)
         if raw:
-            parsed = _parse_date(raw)
+            parsed = _parse_date(raw, zone)
             if parsed:
                 return parsed.isoformat()
     for key in ("published_parsed", "updated_parsed"):
@@ -107,7 +108,7 @@ def entry_date(entry: Any) -> str | None:
     return None
 
 
-def _parse_date(raw: str) -> datetime | None:
+def _parse_date(raw: str, zone: str) -> datetime | None:
     value: datetime | None = None
     try:
         value = email.utils.parsedate_to_datetime(raw)
@@ -118,4 +119,4 @@ def _parse_date(raw: str) -> datetime | None:
             return None
     if value is None:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    return clock.in_zone(value, zone)

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from crawler.cjk import HAN_CHARACTER, count
 from crawler.formats.canonical import WEB_SCHEMES, site_of
 
 # Ancestors whose links are never articles of this listing.
@@ -29,7 +30,6 @@ PAGINATION_TEXT = re.compile(
     re.I,
 )
 NEXT_PAGE_TEXT = re.compile(r"^(下一页|下页|后一页|next( page)?|›|»|>)$", re.I)
-CJK = re.compile(r"[\u3400-\u9fff]")
 NON_ARTICLE_PATH = re.compile(r"/(tag|tags|category|author|login|register|search|about|contact)(/|$)", re.I)
 
 
@@ -43,8 +43,8 @@ class Link:
 
 
 def headline_like(text: str) -> bool:
-    """Long enough to be a headline: 6+ CJK characters, or 4+ words elsewhere."""
-    if len(CJK.findall(text)) >= 6:
+    """Long enough to be a headline: 6+ Chinese characters, or 4+ words elsewhere."""
+    if count(HAN_CHARACTER, text) >= 6:
         return True
     return len(text.split()) >= 4 and len(text) >= 20
 

@@ -9,13 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from db import clock
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class SitemapError(ValueError):
@@ -49,8 +46,9 @@ def gunzip_limited(body: bytes, limit: int) -> bytes:
 
 
 def parse_sitemap(body: bytes, url: str, *, max_age_days: float, max_bytes: int,
-                  now: datetime | None = None) -> Sitemap:
-    """Parse sitemap bytes (gzip or plain); URLs older than max_age_days are left out, undated ones kept."""
+                  now: datetime | None = None, zone: str = clock.DEFAULT_ZONE) -> Sitemap:
+    """Parse sitemap bytes (gzip or plain); URLs older than max_age_days are left out, undated ones kept.
+    A date that names no offset is read in zone (the newsletter's)."""
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip_limited(body, max_bytes)
@@ -73,7 +71,7 @@ def parse_sitemap(body: bytes, url: str, *, max_age_days: float, max_bytes: int,
         children = []
         for node in _children(root, "sitemap"):
             loc = _text(node, "loc")
-            modified = _date(_text(node, "lastmod"))
+            modified = _date(_text(node, "lastmod"), zone)
             if loc and (modified is None or modified >= cutoff):
                 children.append(urljoin(url, loc))
         return Sitemap(kind="index", children=children)
@@ -84,8 +82,8 @@ def parse_sitemap(body: bytes, url: str, *, max_age_days: float, max_bytes: int,
         loc = _text(node, "loc")
         if not loc:
             continue
-        published = _date(_text(node, "publication_date"))
-        modified = _date(_text(node, "lastmod"))
+        published = _date(_text(node, "publication_date"), zone)
+        modified = _date(_text(node, "lastmod"), zone)
         newest = published or modified
         if newest is not None and newest < cutoff:
             continue
@@ -93,7 +91,7 @@ def parse_sitemap(body: bytes, url: str, *, max_age_days: float, max_bytes: int,
                                modified_at=modified, title=_text(node, "title")))
     # Newest first, so a capped run takes the freshest articles.
     urls.sort(key=lambda u: (u.published_at is not None or u.modified_at is not None,
-                             _date(u.published_at) or u.modified_at or cutoff), reverse=True)
+                             _date(u.published_at, zone) or u.modified_at or cutoff), reverse=True)
     return Sitemap(kind="urlset", urls=urls)
 
 
@@ -112,7 +110,7 @@ def _text(node: Any, name: str) -> str | None:
 W3C_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 
 
-def _date(raw: str | None) -> datetime | None:
+def _date(raw: str | None, zone: str) -> datetime | None:
     """W3C datetime as in sitemaps (2026-11-03, 2026-11-03T09:30:00+08:00, ...Z)."""
     if not raw or not W3C_DATE.match(raw.strip()):
         return None
@@ -126,4 +124,4 @@ def _date(raw: str | None) -> datetime | None:
             value = datetime.fromisoformat(text[:10])
         except ValueError:
             return None
-    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    return clock.in_zone(value, zone)

@@ -18,7 +18,12 @@ from newsdesk.home_option import current_home, home_option
 @home_option
 def crawl(names: tuple[str, ...], verbose: bool) -> None:
     """Collect now from every enabled source (or those named) and print a summary per source."""
-    from crawler.crawl.runner import configure_progress, exit_code, run_crawl, select_sources
+    from crawler.crawl.runner import (
+        configure_progress,
+        exit_code,
+        run_crawl,
+        select_sources,
+    )
 
     home = current_home()
     results = run_crawl(home, select_sources(home, list(names)), progress=configure_progress(),

@@ -13,6 +13,6 @@ from newsdesk.home_option import home_option, named_home
 @home_option
 def demo(no_serve: bool, port: int) -> None:
     """Crawl the bundled demo news site into a fresh home and show the queue."""
-    from newsdesk.demo.run import run_demo   # the crawl: Scrapy loads only for the demo
+    from newsdesk.demo.run import run_demo  # the crawl: Scrapy loads only for the demo
 
     run_demo(named_home(), port=port, serve=not no_serve, echo=click.echo)
