@@ -1,11 +1,12 @@
 """The SQLite store of Newsdesk; imports nothing else of the project."""
 
 from . import clock
+from .candidates import CANDIDATE_FIELDS
 from .clusters import site_name
 from .errors import NotFound, StoreError
 from .fingerprint_index import Fingerprints, story_day
 from .runs import RUN_STATUSES, run_status
-from .store import CANDIDATE_FIELDS, Store
+from .store import Store
 from .stories import STATUSES, Conflict
 
 __all__ = ["CANDIDATE_FIELDS", "Conflict", "Fingerprints", "NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError", "clock",

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import psutil
 
 from .clock import utc_now
+from .connection import fetch_rows
 from .errors import NotFound, StoreError
 
 logger = logging.getLogger(__name__)
@@ -117,3 +118,22 @@ def _check_running(conn: sqlite3.Connection, run_id: int) -> None:
         raise NotFound(f"no run with id {run_id}")
     if row[0] != "running":
         raise StoreError(f"run {run_id} is closed already ({row[0]}); a closed run is not written again")
+
+
+def listing(conn: sqlite3.Connection, source: str | None, limit: int) -> list[dict]:
+    """Runs newest first (of one source when given), each with its errors and notes."""
+    where, params = ("WHERE source = ?", [source]) if source is not None else ("", [])
+    return with_messages(conn, fetch_rows(conn, f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?",
+                                          [*params, limit]))
+
+
+def with_messages(conn: sqlite3.Connection, runs: list[dict]) -> list[dict]:
+    """Each run with its "errors" and its "notes", [{url, message}] each, in the order they came."""
+    found: dict[tuple[int, str], list[dict]] = {}
+    if runs:
+        marks = ", ".join("?" * len(runs))
+        for row in fetch_rows(conn, f"SELECT run_id, level, url, message FROM run_errors WHERE run_id IN ({marks}) "
+                                    "ORDER BY id", [run["id"] for run in runs]):
+            found.setdefault((row.pop("run_id"), row.pop("level")), []).append(row)
+    return [{**run, "errors": found.get((run["id"], "error"), []), "notes": found.get((run["id"], "note"), [])}
+            for run in runs]

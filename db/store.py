@@ -9,37 +9,23 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import fingerprint_index, labels, source_state, stories, story_edits
+from . import (
+    candidates,
+    fingerprint_index,
+    labels,
+    queue,
+    source_state,
+    stories,
+    story_edits,
+)
 from . import runs as run_records
 from .clock import utc_now
-from .clusters import clusters_cte, outlet_names
-from .connection import open_connection, write_transaction
+from .connection import fetch_rows, open_connection, write_transaction
 from .errors import NotFound, StoreError
 from .fingerprint_index import Fingerprints
-from .labels import CLASSIFICATION_FIELDS
 from .migrations import migrations
-from .search import search_condition
 
 logger = logging.getLogger(__name__)
-
-
-# What a row of the queue, a search or get_candidate takes from the story of the copy.
-STORY_COLUMNS = "s.status, s.section, s.version, s.decided_by"
-
-# The fields a candidate is stored with (add_candidate): the one list; the crawl's Candidate and the
-# queue's JSON follow it. status and section go to the story a candidate founds.
-CANDIDATE_FIELDS = (
-    "url", "fetched_url", "source", "outlet", "title", "author", "published_at", "text",
-    "summary", "text_hash", "language", "section", "status", "cluster_id", "authority", "run_id", "charset",
-    *CLASSIFICATION_FIELDS,
-)
-REQUIRED_FIELDS = ("url", "source", "text")
-
-# Article dates carry different offsets; julianday() compares them as instants.
-NEWEST_FIRST = "julianday(c.published_at) DESC NULLS LAST, c.id DESC"
-
-# SQLite allows 32766 bound parameters; stay far below.
-PARAMS_PER_QUERY = 500
 
 
 class Store:
@@ -95,9 +81,7 @@ class Store:
     # -- reading helpers -------------------------------------------------------------
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
-        cursor = self.conn.execute(sql, params)
-        keys = [column[0] for column in cursor.description]
-        return [dict(zip(keys, row, strict=True)) for row in cursor]
+        return fetch_rows(self.conn, sql, params)
 
     def _value(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
@@ -119,54 +103,20 @@ class Store:
         fingerprints in the near-duplicate index are one transaction.
         """
         with self._writing():
-            return self._insert_candidate(fields, fingerprints)
+            return candidates.insert(self.conn, fields, fingerprints)
 
     def add_candidates(
         self, items: Iterable[tuple[dict, Fingerprints | None]]
     ) -> list[tuple[int, bool]]:
         """add_candidate for many in one transaction (imports, benchmarks): all stored or none."""
         with self._writing():
-            return [self._insert_candidate(fields, fingerprints) for fields, fingerprints in items]
+            return [candidates.insert(self.conn, fields, fingerprints) for fields, fingerprints in items]
 
-    def _insert_candidate(self, fields: dict, fingerprints: Fingerprints | None) -> tuple[int, bool]:
-        row = _checked_candidate(fields)
-        status, section = row.pop("status"), row.pop("section", None)
-        row["suggested_section"] = section
-        row["first_seen_at"] = row["updated_at"] = utc_now()
-        if row.get("cluster_id") is not None:
-            stories.get(self.conn, row["cluster_id"])   # a copy joins a story that exists
-        columns = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        inserted = self.conn.execute(
-            f"INSERT INTO candidates ({columns}) VALUES ({marks}) ON CONFLICT (url) DO NOTHING RETURNING id",
-            list(row.values()),
-        ).fetchone()
-        if inserted is None:
-            return self._value("SELECT id FROM candidates WHERE url = ?", [row["url"]]), False
-        candidate_id = inserted[0]
-        if row.get("cluster_id") is None:
-            story_id = stories.create(self.conn, status=status, section=section, candidate_id=candidate_id,
-                                      actor="crawler")
-            self.conn.execute("UPDATE candidates SET cluster_id = ? WHERE id = ?", [story_id, candidate_id])
-        if fingerprints is not None:
-            day = fingerprint_index.story_day(row.get("published_at"), row["first_seen_at"])
-            fingerprint_index.write(self.conn, candidate_id, day, fingerprints)
-        return candidate_id, True
+
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         """Those of these URLs stored as a candidate's url or fetched_url."""
-        wanted = list(dict.fromkeys(urls))
-        found: set[str] = set()
-        for start in range(0, len(wanted), PARAMS_PER_QUERY):
-            chunk = wanted[start : start + PARAMS_PER_QUERY]
-            marks = ", ".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT url FROM candidates WHERE url IN ({marks}) "
-                f"UNION SELECT fetched_url FROM candidates WHERE fetched_url IN ({marks})",
-                chunk + chunk,
-            )
-            found.update(row[0] for row in rows)
-        return found
+        return candidates.known_urls(self.conn, urls)
 
     def candidate_by_url(self, url: str) -> dict | None:
         """The candidate stored under this canonical url, if any."""
@@ -181,11 +131,7 @@ class Store:
 
     def get_candidate(self, id: int) -> dict:
         """A stored copy with its story's decision: status, section, version, decided_by."""
-        rows = self._rows(f"SELECT c.*, {STORY_COLUMNS} FROM candidates c JOIN stories s ON s.id = c.cluster_id "
-                          "WHERE c.id = ?", [id])
-        if not rows:
-            raise NotFound(f"no candidate with id {id}")
-        return rows[0]
+        return queue.candidate(self.conn, id)
 
     def queue(
         self,
@@ -203,31 +149,7 @@ class Store:
         representative's first), "story_first_seen_at" (when the story's first copy was stored),
         and the story's "version" and "decided_by" (the editor who decided, None while undecided).
         """
-        if status is not None:
-            stories.check_status(status)
-        join = "clusters.cluster_id = c.cluster_id"
-        if not all_copies:
-            join = "clusters.representative_id = c.id"
-        conditions, params = [], []
-        for column, value in (("s.status", status), ("s.section", section), ("c.source", source)):
-            if value is not None:
-                conditions.append(f"{column} = ?")
-                params.append(value)
-        where = "WHERE " + " AND ".join(conditions) if conditions else ""
-        sql = (
-            f"WITH {clusters_cte()} SELECT c.*, {STORY_COLUMNS}, clusters.copies, clusters.outlets, "
-            "clusters.outlets - 1 AS other_outlets, clusters.runners AS outlet_names, "
-            "clusters.first_seen_at AS story_first_seen_at "
-            f"FROM candidates c JOIN clusters ON {join} JOIN stories s ON s.id = c.cluster_id "
-            f"{where} ORDER BY {NEWEST_FIRST}"
-        )
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        rows = self._rows(sql, params)
-        for row in rows:
-            row["outlet_names"] = outlet_names(row["outlet_names"])
-        return rows
+        return queue.queue(self.conn, status, section, all_copies, limit, source)
 
     # -- editors' decisions: on the story of the copy named (db/stories.py) ------------
 
@@ -267,26 +189,11 @@ class Store:
 
     def search(self, query: str, limit: int = 50) -> list[dict]:
         """Candidates whose title or text contains every whitespace-separated term, with their story's status."""
-        condition, params = search_condition(query)
-        if not condition:
-            return []
-        return self._rows(
-            f"SELECT c.*, {STORY_COLUMNS} FROM candidates c JOIN stories s ON s.id = c.cluster_id "
-            f"WHERE {condition} ORDER BY {NEWEST_FIRST} LIMIT ?",
-            [*params, limit],
-        )
+        return queue.search(self.conn, query, limit)
 
     def counts(self) -> dict:
         """Totals: candidates, stories, pending_stories (the default queue) and stories in each status."""
-        totals = {status: 0 for status in stories.STATUSES}
-        for status, number in self.conn.execute(
-            "SELECT status, COUNT(*) FROM stories s WHERE EXISTS (SELECT 1 FROM candidates c WHERE c.cluster_id = s.id) "
-            "GROUP BY status"
-        ):
-            totals[status] = number
-        candidates = self._value("SELECT COUNT(*) FROM candidates")
-        return {"candidates": candidates, "stories": sum(totals.values()), "pending_stories": totals["pending"],
-                **totals}
+        return queue.counts(self.conn)
 
     # -- the near-duplicate index (db/fingerprint_index.py) ----------------------------
 
@@ -302,8 +209,8 @@ class Store:
         recorded for the text less its template (None when not indexed)."""
         wanted = list(dict.fromkeys(ids))
         found: dict[int, tuple[int, str, int | None]] = {}
-        for start in range(0, len(wanted), PARAMS_PER_QUERY):
-            chunk = wanted[start : start + PARAMS_PER_QUERY]
+        for start in range(0, len(wanted), candidates.PARAMS_PER_QUERY):
+            chunk = wanted[start : start + candidates.PARAMS_PER_QUERY]
             marks = ", ".join("?" * len(chunk))
             for id, cluster_id, text, content in self.conn.execute(
                 "SELECT c.id, c.cluster_id, c.text, f.content FROM candidates c "
@@ -385,7 +292,7 @@ class Store:
         with self._writing() as conn:
             run_records.finish(conn, run_id, pages=pages, duplicates=duplicates, errors=errors, summary=summary,
                                not_modified=not_modified, cut_short=cut_short, notes=notes)
-        return self._with_errors(self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))[0]
+        return run_records.with_messages(self.conn, self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))[0]
 
     def close_orphaned_runs(self) -> int:
         """Close as interrupted the runs whose process is gone (done whenever the store is opened)."""
@@ -395,27 +302,12 @@ class Store:
             return run_records.close_orphaned(conn)
 
     def runs(self, source: str | None = None, limit: int = 20) -> list[dict]:
-        """Runs newest first, each with its "errors" [{url, message}]."""
-        where, params = ("WHERE source = ?", [source]) if source is not None else ("", [])
-        rows = self._rows(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])
-        return self._with_errors(rows)
+        """Runs newest first, each with its "errors" and "notes" [{url, message}]."""
+        return run_records.listing(self.conn, source, limit)
 
     def last_run(self, source: str) -> dict | None:
         rows = self.runs(source, limit=1)
         return rows[0] if rows else None
-
-    def _with_errors(self, runs: list[dict]) -> list[dict]:
-        """Each run with its "errors" and its "notes", [{url, message}] each, in the order they came."""
-        found: dict[tuple[int, str], list[dict]] = {}
-        if runs:
-            marks = ", ".join("?" * len(runs))
-            for row in self._rows(
-                f"SELECT run_id, level, url, message FROM run_errors WHERE run_id IN ({marks}) ORDER BY id",
-                [run["id"] for run in runs],
-            ):
-                found.setdefault((row.pop("run_id"), row.pop("level")), []).append(row)
-        return [{**run, "errors": found.get((run["id"], "error"), []), "notes": found.get((run["id"], "note"), [])}
-                for run in runs]
 
     def set_backoff(self, source: str, until: str, reason: str) -> None:
         """Leave source alone until `until` (ISO 8601), e.g. because its site sent a long Retry-After."""
@@ -464,18 +356,3 @@ class Store:
         or that changed since its version was read, is left as it is. Returns how many were written."""
         with self._writing() as conn:
             return sum(labels.write_classification(conn, **verdict) for verdict in verdicts)
-
-
-def _checked_candidate(fields: dict) -> dict:
-    unknown = sorted(set(fields) - set(CANDIDATE_FIELDS))
-    if unknown:
-        raise StoreError(f"unknown candidate fields: {', '.join(unknown)}")
-    missing = [name for name in REQUIRED_FIELDS if not fields.get(name)]
-    if missing:
-        raise StoreError(f"a candidate needs {', '.join(missing)}")
-    row = {name: fields[name] for name in CANDIDATE_FIELDS if fields.get(name) is not None}
-    stories.check_status(row.setdefault("status", "pending"))
-    authority = row.get("authority", 1.0)
-    if isinstance(authority, bool) or not isinstance(authority, (int, float)) or authority < 0:
-        raise StoreError(f"a candidate's authority must be a number >= 0, not {authority!r}")
-    return row

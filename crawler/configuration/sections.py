@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.configuration.sources import read_yaml
+from crawler.configuration.yaml_files import read_yaml
 from crawler.errors import ConfigError
 from db import clock
 

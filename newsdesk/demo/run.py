@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from crawler.configuration.home import Home, init_home
-from crawler.configuration.sources import parse_sources, update_yaml
+from crawler.configuration.sources import parse_sources
+from crawler.configuration.yaml_files import update_yaml
 from crawler.crawl.progress import CrawlProgress
 from crawler.crawl.runner import run_crawl
 from crawler.errors import NewsdeskError
