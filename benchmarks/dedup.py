@@ -159,7 +159,9 @@ def query_run(desk: Desk, targets: list[tuple[int, str]], fresh: list[str], rng:
         if kind == "copy":
             outcome["copy joined" if cluster == before[target] else "copy missed"] += 1
         else:
-            outcome["new stayed new" if cluster == id else "new merged wrongly"] += 1
+            alone = desk.store.conn.execute("SELECT COUNT(*) FROM candidates WHERE cluster_id = ?",
+                                            [cluster]).fetchone()[0] == 1   # story ids are not candidate ids
+            outcome["new stayed new" if alone else "new merged wrongly"] += 1
     total = [a + b for a, b in zip(finding, storing, strict=True)]
     return {"stored": desk.count() - QUERIES - WARM_UP, "outcome": dict(outcome),
             **{part: _summary(times) for part, times in (("find", finding), ("store", storing), ("total", total))}}

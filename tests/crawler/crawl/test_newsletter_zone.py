@@ -50,3 +50,14 @@ def test_a_date_without_an_offset_is_read_in_the_newsletters_time_zone(server, h
     assert dates == dict.fromkeys(["listing", "feed", "sitemap"], "2026-11-03T09:30:00+01:00")
     shown = cli("--home", str(home), "queue", "--all", "--any-status").stdout
     assert shown.count("2026-11-03 09:30 CET") == 3, shown
+
+
+def test_extract_reads_a_date_without_an_offset_in_the_homes_time_zone(home, tmp_path):
+    sections = home / "sections.yaml"
+    sections.write_text(sections.read_text(encoding="utf-8").replace("timezone: Asia/Shanghai",
+                                                                      "timezone: Europe/Berlin"), encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(_page("listing", dated=True), encoding="utf-8")
+    result = cli("--home", str(home), "extract", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "published_at: 2026-11-03T09:30:00+01:00" in result.stdout
