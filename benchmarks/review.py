@@ -44,7 +44,7 @@ from review import actions  # noqa: E402
 from review.queue import QueueFilter, counts, page  # noqa: E402
 from syndication_corpus import load_material, synthetic_texts  # noqa: E402
 
-SIZES = (10_000, 200_000)
+SIZES = tuple(int(n) for n in os.environ.get("REVIEW_BENCH_SIZES", "10000,200000").split(","))
 SECTIONS = ("政策要闻", "区域实践", "会议论坛", "科技前沿")
 STATUSES = ["pending"] * 6 + ["approved"] * 2 + ["rejected", "filtered"]
 SOURCES = [f"source-{n:03d}" for n in range(200)]

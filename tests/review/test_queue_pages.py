@@ -162,6 +162,15 @@ def test_each_main_query_reads_an_index_in_its_order(store, newsletter, monkeypa
                 assert index in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (filter, plan)
 
 
+def test_the_tab_counts_read_their_index_alone(store):
+    for n in range(1, 20):
+        add(store, n, day=n, section=SECTIONS[n % 4])
+    store.conn.execute("ANALYZE")
+    plan = query_plan(store, "SELECT status, section, COUNT(*) FROM stories WHERE copies > 0 "
+                             "GROUP BY status, section", [])
+    assert plan == "SCAN stories USING INDEX stories_counts", plan
+
+
 def test_the_story_page_has_its_copies_history_notes_and_explanation(store, newsletter, home):
     first = add(store, 1, day=2, title="省政府印发《数字经济行动方案》")
     reprint = add(store, 2, day=1, source="people", story=story_of(store, first), authority=2.0)
