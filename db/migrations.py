@@ -466,3 +466,10 @@ def m027_story_notes(db: Database) -> None:
 def m028_story_counts_index(db: Database) -> None:
     # The desk's tab counts (stories per status and section) read this index alone, not the story rows.
     db.executescript("CREATE INDEX stories_counts ON stories (status, section) WHERE copies > 0;")
+
+
+@migrations()
+def m029_candidate_story_index(db: Database) -> None:
+    # A search hit (a candidate) is turned into its story by this index alone: a candidate's row holds its
+    # text, which precedes cluster_id, so reading cluster_id from the row reads the text's pages too.
+    db.executescript("CREATE INDEX candidates_story ON candidates (id, cluster_id);")

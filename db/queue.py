@@ -110,11 +110,15 @@ def page(conn: sqlite3.Connection, *, status: str | None = "pending", section: s
         cursor = Cursor.parse(after)
         conditions.append(f"({key} < ? OR ({key} = ? AND s.id < ?))")
         params += [cursor.key, cursor.key, cursor.story_id]
-    sql = (f"SELECT c.*, {LISTED_STORY_COLUMNS}, {key} AS sort_key FROM stories s "
-           f"JOIN candidates c ON c.id = s.representative_id WHERE {' AND '.join(conditions)} "
-           f"ORDER BY {key} DESC, s.id DESC")
+    # Two steps: the page's stories by their narrow index rows first, then the rows to show for those
+    # alone (never reading, let alone sorting, the text of a story that is not on the page).
+    listed = (f"SELECT s.id, {key} AS sort_key FROM stories s WHERE {' AND '.join(conditions)} "
+              f"ORDER BY {key} DESC, s.id DESC")
     if limit is not None:
-        sql += f" LIMIT {int(limit) + 1}"   # one more than asked: whether there is a next page
+        listed += f" LIMIT {int(limit) + 1}"   # one more than asked: whether there is a next page
+    sql = (f"WITH listed AS ({listed}) SELECT c.*, {LISTED_STORY_COLUMNS}, listed.sort_key FROM listed "
+           "JOIN stories s ON s.id = listed.id JOIN candidates c ON c.id = s.representative_id "
+           "ORDER BY listed.sort_key DESC, s.id DESC")
     rows = fetch_rows(conn, sql, params)
     more = limit is not None and len(rows) > limit
     rows = rows[:limit] if limit is not None else rows
