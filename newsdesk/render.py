@@ -169,3 +169,14 @@ def training_lines(training: Training) -> list[str]:
             f"section, {training.relevance_labels} kept or rejected",
             f"model share in the blend with the rules: sections {manifest['section_share']:.2f}, "
             f"relevance {manifest['relevance_share']:.2f}; it reads {reads}; the next crawl uses it"]
+
+
+def user_lines(users: list[dict[str, Any]], zone: str = DEFAULT_ZONE) -> list[str]:
+    """`users list`: `alice  enabled  last signed in 2026-11-03 09:30 CST`."""
+    if not users:
+        return ["no editors yet; add one with `newsdesk users add NAME`"]
+    width = max(len(user["name"]) for user in users)
+    return [f"{user['name']:<{width}}  {'enabled ' if user['enabled'] else 'disabled'}  "
+            + (f"last signed in {clock.local_time(user['last_login_at'], zone)}" if user["last_login_at"]
+               else "never signed in")
+            for user in users]
