@@ -103,10 +103,10 @@ def sign_in(store: Store, name: str, password: str, address: str) -> Editor:
     by_name, by_address = store.login_failures(name=name, name_since=account_since, address=address,
                                                address_since=window_start)
     if by_name >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
-        raise TooManyFailures(f"too many failed sign-ins {'for this account' if by_name >= MAX_FAILURES_PER_ACCOUNT
-                              else 'from your address'} in the last {WINDOW.seconds // 60} minutes; wait "
-                              f"{WINDOW.seconds // 60} minutes and try again, or ask an operator to set a new password "
-                              "(`newsdesk users passwd NAME`)")
+        whose = "for this account" if by_name >= MAX_FAILURES_PER_ACCOUNT else "from your address"
+        minutes = WINDOW.seconds // 60
+        raise TooManyFailures(f"too many failed sign-ins {whose} in the last {minutes} minutes; wait {minutes} minutes "
+                              "and try again, or ask an operator to set a new password (`newsdesk users passwd NAME`)")
     hasher = _hasher()
     try:
         hasher.verify(account["password_hash"] if account else UNKNOWN_NAME_HASH, password)
