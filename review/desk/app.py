@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crawler.configuration.home import Home
 from review.desk import context, filters, security
-from review.desk.routes import desk_pages
+from review.desk.routes import desk_pages, error_page
 from review.desk.secret_key import home_secret_key
 
 SESSION_LIFETIME = timedelta(hours=12)      # a working day: editors sign in each morning
@@ -45,7 +45,7 @@ def create_app(home: Home | Path | str, *, secret_key: str | None = None, behind
     app.after_request(security.add_headers)
     app.teardown_appcontext(context.close_store)
     app.context_processor(lambda: {"csrf_token": security.csrf_token, "editor": context.editor()})
-    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(HTTPException, error_page)
     return app
 
 
@@ -57,7 +57,3 @@ def _require_editor():
         flash("you were signed out (the session ended or the account changed); sign in and try again", "error")
         return redirect(url_for("desk.login"), 303)
     return redirect(url_for("desk.login", next=request.full_path.rstrip("?")), 303)
-
-
-def _error_page(error: HTTPException):
-    return render_template("error.html", error=error), error.code

@@ -5,6 +5,7 @@ flashed message; a domain error is mapped once, below."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from werkzeug import exceptions as http
 
 from crawler.errors import NewsdeskError
 from db import NotFound, StoreError
@@ -42,11 +43,16 @@ def refused(error: Exception):
     """A domain error: 404 for what does not exist; on a form, flashed beside the page it came from (a conflict
     says what changed, by whom and what it is now); on a page, a 400 with the one line."""
     if isinstance(error, NotFound):
-        abort(404, str(error))
+        return error_page(http.NotFound(str(error)))
     if request.method == "POST":
         flash(str(error), "error")
         return back()
-    abort(400, str(error))
+    return error_page(http.BadRequest(str(error)))
+
+
+def error_page(error: http.HTTPException):
+    """Every error the desk answers with: its status and its one line, in the desk's page."""
+    return render_template("error.html", error=error), error.code
 
 
 # -- signing in and out ---------------------------------------------------------------------------------
