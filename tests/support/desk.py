@@ -64,6 +64,6 @@ def post(client: FlaskClient, url: str, data: dict | None = None, *, page: str =
 
 def flashes(client: FlaskClient, page: str = "/") -> list[str]:
     """The messages the next page shows (flashed by the last action), as text."""
-    html = client.get(page).get_data(as_text=True)
+    text = client.get(page).get_data(as_text=True)
     return [html.unescape(re.sub(r"\s+", " ", message).strip()) for message in re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>',
-                                                                            html, re.S)]
+                                                                            text, re.S)]
