@@ -77,6 +77,16 @@ def set_enabled(store: Store, name: str, enabled: bool) -> dict:
     return store.update_user(name, enabled=enabled)
 
 
+def reset_editor(store: Store, name: str, password: str) -> dict:
+    """The editor with this password, enabled: added when new (the demo's editor, made afresh on each run)."""
+    try:
+        store.user(name)
+    except NotFound:
+        return add_editor(store, name, password)
+    set_password(store, name, password)
+    return set_enabled(store, name, True)
+
+
 def editors(store: Store) -> list[dict]:
     return store.users()
 

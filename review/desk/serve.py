@@ -17,6 +17,10 @@ from review.desk.app import create_app
 THREADS = 8    # requests served at once: a desk of editors, and a source test or two waiting on their crawl
 
 
+class PortInUse(NewsdeskError):
+    """Another program listens on the port asked for."""
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -55,7 +59,7 @@ def serve_desk(home: Home, *, host: str = "127.0.0.1", port: int = 8000, behind_
         server = create_server(app, host=host, port=port, threads=THREADS, ident="newsdesk")
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            raise NewsdeskError(f"port {port} on {host} is in use; choose another with --port") from None
+            raise PortInUse(f"port {port} on {host} is in use; choose another with --port") from None
         raise NewsdeskError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     # Several sockets (localhost: IPv4 and IPv6) or one.
     bound_host, bound_port = (server.effective_listen[0] if hasattr(server, "effective_listen")
@@ -63,13 +67,13 @@ def serve_desk(home: Home, *, host: str = "127.0.0.1", port: int = 8000, behind_
     shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     address = f"http://{shown_host}:{bound_port}/"
     warning = plain_http_warning(host, behind_tls_proxy)
-    if warning:
-        echo(warning)
-    if before:
-        before(address)
-    echo(f"the desk is at {address} (Ctrl-C stops it)")
     with _sigterm_as_interrupt():
-        try:
+        try:   # from here on, Ctrl-C is the way to stop: the address printed means it can be used
+            if warning:
+                echo(warning)
+            if before:
+                before(address)
+            echo(f"the desk is at {address} (Ctrl-C stops it)")
             server.run()
         except KeyboardInterrupt:
             pass
