@@ -11,6 +11,9 @@ from typing import Any
 
 from flask import current_app, g, session
 
+from crawler.classify import Classifier
+from crawler.classify.home_classifier import home_classifier
+from crawler.classify.trained import models_folder
 from crawler.configuration.home import Home
 from crawler.configuration.sections import Newsletter
 from db import Store
@@ -24,6 +27,7 @@ class Desk:
 
     home: Home
     _read: dict[Path, tuple[float, Any]] = field(default_factory=dict)
+    _classifier: tuple[tuple, Classifier] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _current(self, path: Path, load: Callable[[], Any]) -> Any:
@@ -38,6 +42,18 @@ class Desk:
 
     def source_names(self) -> list[str]:
         return self._current(self.home.sources_file, lambda: [s.name for s in self.home.sources().sources])
+
+    def classifier(self) -> Classifier:
+        """The home's classifier for the story page's explanation, built again (about a second: the encoder and
+        the model load) only when sections.yaml changes or a new model is trained."""
+        newsletter = self.newsletter()
+        models = models_folder(self.home.path)
+        trained = tuple(sorted(p.name for p in models.iterdir())) if models.is_dir() else ()
+        with self._lock:
+            key = (self.home.sections_file.stat().st_mtime_ns, trained)
+            if self._classifier is None or self._classifier[0] != key:
+                self._classifier = (key, home_classifier(self.home.path, newsletter))
+            return self._classifier[1]
 
 
 def desk() -> Desk:
