@@ -1,6 +1,6 @@
 """Which characters are Chinese, Japanese or Korean script, and whether a text is mostly written in them.
 
-The one place that knows the Unicode ranges. Each user says which scripts it means: Han ideographs alone
+The ranges are db.scripts' (the search index reads characters alike). Each user says which scripts it means: Han ideographs alone
 (a Chinese headline, a Chinese name, GBK text), Han and kana (written without spaces between words, so
 each character is a token), or CJK as a whole (Han, kana and hangul: not a Latin-script page).
 """
@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import re
 
-# Character-class ranges, to build patterns from: re.compile(f"[{HAN}{KANA}]").
-# Han: extension A, the unified ideographs, the compatibility ideographs, extensions B to H (planes 2 and 3).
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-KANA = "\u3040-\u30ff"          # hiragana and katakana
-HANGUL = "\uac00-\ud7af"        # hangul syllables
-CJK = HAN + KANA + HANGUL
-LATIN = "A-Za-z\u00c0-\u024f"   # with the accented letters of Latin-1 and Latin Extended-A and B
+from db.scripts import CJK, HAN, HANGUL, KANA, LATIN
 
 HAN_CHARACTER = re.compile(f"[{HAN}]")
 KANA_CHARACTER = re.compile(f"[{KANA}]")

@@ -4,11 +4,12 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 
-from . import fingerprint_index, stories
+from . import fingerprint_index, listing, stories
 from .clock import utc_now
 from .errors import StoreError
 from .fingerprint_index import Fingerprints
 from .labels import CLASSIFICATION_FIELDS
+from .search import search_words
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +43,13 @@ def insert(conn: sqlite3.Connection, fields: dict, fingerprints: Fingerprints | 
     if inserted is None:
         return conn.execute("SELECT id FROM candidates WHERE url = ?", [row["url"]]).fetchone()[0], False
     candidate_id = inserted[0]
-    if row.get("cluster_id") is None:
+    story_id = row.get("cluster_id")
+    if story_id is None:
         story_id = stories.create(conn, status=status, section=section, candidate_id=candidate_id, actor="crawler")
         conn.execute("UPDATE candidates SET cluster_id = ? WHERE id = ?", [story_id, candidate_id])
+    listing.refresh(conn, story_id)
+    conn.execute("INSERT INTO search_words (rowid, title, text) VALUES (?, ?, ?)",
+                 [candidate_id, search_words(row.get("title")), search_words(row["text"])])
     if fingerprints is not None:
         day = fingerprint_index.story_day(row.get("published_at"), row["first_seen_at"])
         fingerprint_index.write(conn, candidate_id, day, fingerprints)

@@ -8,8 +8,7 @@ was read: an editor's decision always wins, whatever runs beside it.
 import logging
 import sqlite3
 
-from . import stories
-from .clusters import clusters_cte
+from . import listing, stories
 from .stories import MACHINE_SQL
 
 logger = logging.getLogger(__name__)
@@ -29,15 +28,13 @@ def decided_stories(conn: sqlite3.Connection) -> list[dict]:
     """
     cursor = conn.execute(
         f"""
-        WITH {clusters_cte()}
         SELECT c.id, s.id AS story_id, c.title, c.text, c.summary, c.url, s.status, s.section,
                MAX(l.id) AS last_log_id,
                MAX(l.new_section IS NOT l.old_section) AS moved,
                MAX(l.old_status = 'filtered' AND l.new_status != 'filtered') AS restored
         FROM stories s
         JOIN status_log l ON l.story_id = s.id AND {_DECISION}
-        JOIN clusters ON clusters.cluster_id = s.id
-        JOIN candidates c ON c.id = clusters.representative_id
+        JOIN candidates c ON c.id = s.representative_id
         GROUP BY s.id
         ORDER BY s.id
         """
@@ -59,11 +56,9 @@ def undecided_stories(conn: sqlite3.Connection, statuses: tuple[str, ...]) -> li
     marks = ", ".join("?" * len(statuses))
     cursor = conn.execute(
         f"""
-        WITH {clusters_cte()}
         SELECT c.id, s.id AS story_id, s.version, c.title, c.text, c.summary, c.url, s.status, s.section
         FROM stories s
-        JOIN clusters ON clusters.cluster_id = s.id
-        JOIN candidates c ON c.id = clusters.representative_id
+        JOIN candidates c ON c.id = s.representative_id
         WHERE s.status IN ({marks}) AND s.decided_by IS NULL
         ORDER BY s.id
         """,
@@ -96,4 +91,5 @@ def write_classification(
         "classified_by = ? WHERE id = ?",
         [section, section_confidence, relevance, explanation, classified_by, id],
     )
+    listing.refresh(conn, story_id)
     return True

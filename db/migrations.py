@@ -362,6 +362,107 @@ def m024_run_notes(db: Database) -> None:
 
 
 @migrations()
+def m025_story_listing(db: Database) -> None:
+    # What the queue lists and sorts by, kept on each story (db/listing.py refreshes it whenever a copy
+    # joins, a story is split or merged, or the classifier re-reads it): paging deep into a queue of
+    # 140,000 stories then walks an index instead of ranking every copy of every story on each request.
+    # sort_day: julianday of the representative's own date (-1: undated, listed last); relevance: the
+    # representative's (-1: unknown); source: the representative's.
+    db.executescript(
+        """
+        ALTER TABLE stories ADD COLUMN representative_id INTEGER REFERENCES candidates (id);
+        ALTER TABLE stories ADD COLUMN copies INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE stories ADD COLUMN outlets INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE stories ADD COLUMN sort_day REAL NOT NULL DEFAULT -1;
+        ALTER TABLE stories ADD COLUMN relevance REAL NOT NULL DEFAULT -1;
+        ALTER TABLE stories ADD COLUMN confidence REAL;
+        ALTER TABLE stories ADD COLUMN source TEXT;
+
+        WITH places AS (
+            SELECT id, cluster_id, source, relevance, section_confidence, julianday(published_at) AS day,
+                   ROW_NUMBER() OVER (PARTITION BY cluster_id ORDER BY authority DESC,
+                       julianday(published_at) IS NULL, julianday(published_at), first_seen_at, id) AS place
+            FROM candidates
+        ),
+        tallies AS (
+            SELECT cluster_id, COUNT(*) AS copies,
+                   COUNT(DISTINCT source || char(31) || COALESCE(outlet, '')) AS outlets
+            FROM candidates GROUP BY cluster_id
+        )
+        UPDATE stories SET representative_id = p.id, copies = t.copies, outlets = t.outlets,
+            sort_day = COALESCE(p.day, -1), relevance = COALESCE(p.relevance, -1),
+            confidence = p.section_confidence, source = p.source
+        FROM places p JOIN tallies t ON t.cluster_id = p.cluster_id
+        WHERE p.cluster_id = stories.id AND p.place = 1;
+
+        DROP INDEX stories_status_section;
+        CREATE INDEX stories_by_date ON stories (status, sort_day DESC, id DESC);
+        CREATE INDEX stories_by_section_date ON stories (status, section, sort_day DESC, id DESC);
+        CREATE INDEX stories_by_relevance ON stories (status, relevance DESC, id DESC);
+        CREATE INDEX stories_by_section_relevance ON stories (status, section, relevance DESC, id DESC);
+        CREATE INDEX stories_by_outlets ON stories (status, outlets DESC, id DESC);
+        CREATE INDEX stories_by_section_outlets ON stories (status, section, outlets DESC, id DESC);
+        CREATE INDEX stories_any_status_by_date ON stories (sort_day DESC, id DESC);
+        """
+    )
+
+
+@migrations()
+def m026_search_words(db: Database) -> None:
+    # Full-text search by pairs of characters (db/search.py) instead of trigrams: two-character words by
+    # index, and half the size. Contentless: the texts are in candidates already; only rowids come back.
+    # The store writes a candidate's words in the transaction that inserts it.
+    from .search import search_words
+
+    db.executescript(
+        """
+        DROP TRIGGER candidates_fts_insert;
+        DROP TRIGGER candidates_fts_delete;
+        DROP TRIGGER candidates_fts_update;
+        DROP TABLE candidates_fts;
+        CREATE VIRTUAL TABLE search_words USING fts5 (
+            title, text, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
+        );
+        """
+    )
+    conn = db.conn
+    last = 0
+    while True:
+        batch = conn.execute("SELECT id, title, text FROM candidates WHERE id > ? ORDER BY id LIMIT 2000",
+                             [last]).fetchall()
+        if not batch:
+            break
+        conn.executemany("INSERT INTO search_words (rowid, title, text) VALUES (?, ?, ?)",
+                         [(id, search_words(title), search_words(text)) for id, title, text in batch])
+        last = batch[-1][0]
+
+
+@migrations()
+def m027_story_notes(db: Database) -> None:
+    # Editors' notes on a story, append-only like its decisions.
+    db.executescript(
+        """
+        CREATE TABLE story_notes (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories (id),
+            actor TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX story_notes_story_id ON story_notes (story_id);
+        CREATE TRIGGER story_notes_no_update BEFORE UPDATE ON story_notes
+        BEGIN
+            SELECT RAISE(ABORT, 'story_notes is append-only: rows cannot be updated');
+        END;
+        CREATE TRIGGER story_notes_no_delete BEFORE DELETE ON story_notes
+        BEGIN
+            SELECT RAISE(ABORT, 'story_notes is append-only: rows cannot be deleted');
+        END;
+        """
+    )
+
+
+@migrations()
 def m030_users(db: Database) -> None:
     # The desk's editors. The password hash is the KDF's whole encoded string (review/accounts.py makes and checks
     # it); the store never sees a password. version is bumped by a new password or disabling, so a session signed

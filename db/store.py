@@ -21,6 +21,7 @@ from . import (
 )
 from . import runs as run_records
 from .clock import utc_now
+from .clusters import REPRESENTATIVE_ORDER
 from .connection import fetch_rows, open_connection, write_transaction
 from .errors import NotFound, StoreError
 from .fingerprint_index import Fingerprints
@@ -151,6 +152,71 @@ class Store:
         and the story's "version" and "decided_by" (the editor who decided, None while undecided).
         """
         return queue.queue(self.conn, status, section, all_copies, limit, source)
+
+    def page(self, **filters) -> tuple[list[dict], str | None]:
+        """One page of the queue and the cursor of the next (db/queue.py page: status, section, source,
+        low_confidence_below, since_day, until_day, query, sort, after, limit)."""
+        return queue.page(self.conn, **filters)
+
+    def story_counts(self) -> dict[str, dict[str | None, int]]:
+        """{status: {section: stories}} (the desk's tabs)."""
+        return queue.story_counts(self.conn)
+
+    # -- one story, by its id (the desk's /stories/ID) --------------------------------
+
+    def story(self, story_id: int) -> dict:
+        """The story's own row: status, section, the editor's title and summary, version, decided_by,
+        representative_id, copies, outlets, merged_into."""
+        rows = self._rows("SELECT * FROM stories WHERE id = ?", [story_id])
+        if not rows:
+            raise NotFound(f"no story with id {story_id}")
+        return rows[0]
+
+    def story_copies(self, story_id: int) -> list[dict]:
+        """Every copy of the story with its story's decision, the representative first."""
+        return self._rows(
+            f"SELECT c.*, {queue.STORY_COLUMNS} FROM candidates c JOIN stories s ON s.id = c.cluster_id "
+            f"WHERE c.cluster_id = ? ORDER BY {REPRESENTATIVE_ORDER.replace('authority', 'c.authority')}",
+            [story_id],
+        )
+
+    def story_log(self, story_id: int) -> list[dict]:
+        """The story's decisions and other changes, oldest first."""
+        return self._rows("SELECT * FROM status_log WHERE story_id = ? ORDER BY id", [story_id])
+
+    def story_notes(self, story_id: int) -> list[dict]:
+        return self._rows("SELECT id, actor, text, at FROM story_notes WHERE story_id = ? ORDER BY id", [story_id])
+
+    def decide_story(self, story_id: int, *, actor: str, version: int, status: str | None = None,
+                     section: str | None = None, note: str | None = None) -> dict:
+        """An editor's decision on a story (status and/or section) at the version they saw."""
+        with self._writing() as conn:
+            stories.decide(conn, story_id, candidate_id=self._representative(story_id), actor=actor,
+                           status=status, section=section, note=note, version=version)
+        return self.story(story_id)
+
+    def edit_story(self, story_id: int, *, title: str | None, summary: str | None, actor: str,
+                   version: int) -> dict:
+        """The editor's title and summary for the newsletter, at the version they saw; logged."""
+        with self._writing() as conn:
+            stories.edit(conn, story_id, title=title, summary=summary, actor=actor, version=version)
+        return self.story(story_id)
+
+    def add_note(self, story_id: int, text: str, *, actor: str) -> int:
+        with self._writing() as conn:
+            return stories.add_note(conn, story_id, text, actor=actor)
+
+    def undo(self, story_id: int, *, actor: str, version: int) -> str:
+        """Take back the actor's last decision on the story (db/stories.py undo); says what it did."""
+        with self._writing() as conn:
+            return stories.undo(conn, story_id, actor=actor, version=version)
+
+    def _representative(self, story_id: int) -> int:
+        found = self._value("SELECT representative_id FROM stories WHERE id = ?", [story_id])
+        if found is None:
+            self.story(story_id)   # NotFound for an unknown story
+            raise NotFound(f"story {story_id} has no copies (it was merged into another)")
+        return found
 
     # -- editors' decisions: on the story of the copy named (db/stories.py) ------------
 

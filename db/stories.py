@@ -70,10 +70,7 @@ def decide(conn: sqlite3.Connection, story_id: int, *, candidate_id: int, actor:
         raise StoreError(f"'{actor}' is not an editor; the classifier writes through classify()")
     if status is not None:
         check_status(status)
-    old = get(conn, story_id)
-    if version is not None and version != old["version"]:
-        raise Conflict(f"story {story_id} changed since you read it (version {version}, now {old['version']}, "
-                       f"last by {old['decided_by'] or 'the classifier'}); reload it and decide again")
+    old = get(conn, story_id) if version is None else _current(conn, story_id, version)
     new = (status or old["status"], old["section"] if section is None else section)
     if new == (old["status"], old["section"]) and not note:
         return False
@@ -132,3 +129,69 @@ def log(conn: sqlite3.Connection, story_id: int, candidate_id: int, old: tuple, 
         "actor, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [story_id, candidate_id, *old, *new, actor, note, utc_now()],
     )
+
+
+def edit(conn: sqlite3.Connection, story_id: int, *, title: str | None, summary: str | None, actor: str,
+         version: int) -> None:
+    """The editor's title and summary for the newsletter (empty or None: the representative's stand)."""
+    old = _current(conn, story_id, version)
+    title, summary = (title or "").strip() or None, (summary or "").strip() or None
+    if (title, summary) == (old["title"], old["summary"]):
+        return
+    conn.execute("UPDATE stories SET title = ?, summary = ?, version = version + 1, updated_at = ? WHERE id = ?",
+                 [title, summary, utc_now(), story_id])
+    changed = [name for name, new in (("title", title), ("summary", summary)) if new != old[name]]
+    log(conn, story_id, _representative(conn, story_id), (old["status"], old["section"]),
+        (old["status"], old["section"]), actor, f"edited the {' and '.join(changed)}")
+
+
+def add_note(conn: sqlite3.Connection, story_id: int, text: str, *, actor: str) -> int:
+    """An editor's note on the story (append-only); returns its id."""
+    get(conn, story_id)
+    if not text.strip():
+        raise StoreError("a note needs some text")
+    return conn.execute("INSERT INTO story_notes (story_id, actor, text, at) VALUES (?, ?, ?, ?) RETURNING id",
+                        [story_id, actor, text.strip(), utc_now()]).fetchone()[0]
+
+
+def undo(conn: sqlite3.Connection, story_id: int, *, actor: str, version: int) -> str:
+    """Take back the actor's last decision on the story, when nothing changed it since; says what it did.
+
+    The story goes back to the status and section it had, and to whoever had decided it before (so an
+    undone first decision leaves the story to the classifier again); the undo is logged like any decision."""
+    _current(conn, story_id, version)
+    last = conn.execute(
+        f"SELECT id, actor, old_status, old_section, new_status, new_section FROM status_log "
+        f"WHERE story_id = ? AND old_status IS NOT NULL AND actor NOT IN ({MACHINE_SQL}) ORDER BY id DESC LIMIT 1",
+        [story_id],
+    ).fetchone()
+    if last is None or last[1] != actor:
+        raise StoreError(f"nothing of yours to undo on story {story_id}: the last decision on it is "
+                         f"{'not yours' if last else 'none'}")
+    log_id, _, old_status, old_section, new_status, new_section = last
+    before = conn.execute(
+        f"SELECT actor FROM status_log WHERE story_id = ? AND id < ? AND old_status IS NOT NULL "
+        f"AND actor NOT IN ({MACHINE_SQL}) ORDER BY id DESC LIMIT 1", [story_id, log_id],
+    ).fetchone()
+    conn.execute("UPDATE stories SET status = ?, section = ?, decided_by = ?, version = version + 1, updated_at = ? "
+                 "WHERE id = ?", [old_status, old_section, before[0] if before else None, utc_now(), story_id])
+    log(conn, story_id, _representative(conn, story_id), (new_status, new_section), (old_status, old_section),
+        actor, f"undo of decision #{log_id}")
+    return f"back to {old_status}" + (f" in {old_section}" if old_section else "")
+
+
+def _current(conn: sqlite3.Connection, story_id: int, version: int) -> dict:
+    """The story as it is, or Conflict when it is not at the version the editor saw."""
+    story = get(conn, story_id)
+    if version != story["version"]:
+        raise Conflict(f"story {story_id} changed since you read it (version {version}, now {story['version']}, "
+                       f"last by {story['decided_by'] or 'the classifier'}: {story['status']} "
+                       f"{story['section'] or ''}); reload it and try again".replace("  ", " "))
+    return story
+
+
+def _representative(conn: sqlite3.Connection, story_id: int) -> int:
+    row = conn.execute("SELECT representative_id FROM stories WHERE id = ?", [story_id]).fetchone()
+    if row is None or row[0] is None:
+        raise NotFound(f"story {story_id} has no copies")
+    return row[0]

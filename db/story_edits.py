@@ -9,7 +9,7 @@ for it; a merge keeps the decided story's decision (db/stories.py take_decision)
 import logging
 import sqlite3
 
-from . import stories
+from . import listing, stories
 from .clock import utc_now
 from .errors import StoreError
 
@@ -27,6 +27,8 @@ def split(conn: sqlite3.Connection, candidate_id: int, actor: str) -> dict:
     new = stories.create(conn, status="pending", section=suggested, candidate_id=candidate_id, actor=actor,
                          note=f"split off story {old}")
     conn.execute("UPDATE candidates SET cluster_id = ?, updated_at = ? WHERE id = ?", [new, utc_now(), candidate_id])
+    listing.refresh(conn, old)
+    listing.refresh(conn, new)
     _log(conn, "split", candidate_id, None, old, new, 1, actor)
     return {"candidate_id": candidate_id, "story": new, "left_story": old, "copies_left": others}
 
@@ -41,6 +43,8 @@ def merge(conn: sqlite3.Connection, candidate_id: int, other_id: int, actor: str
                          [into, utc_now(), old]).rowcount
     conn.execute("UPDATE stories SET merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?",
                  [into, utc_now(), old])
+    listing.refresh(conn, into)
+    listing.refresh(conn, old)
     _log(conn, "merge", candidate_id, other_id, old, into, moved, actor)
     copies = conn.execute("SELECT COUNT(*) FROM candidates WHERE cluster_id = ?", [into]).fetchone()[0]
     return {"story": into, "moved": moved, "copies": copies, "decision": decision}

@@ -314,19 +314,21 @@ def ids(rows):
     return sorted(row["id"] for row in rows)
 
 
-def test_search_three_character_terms_use_fts(news_store):
+def test_search_finds_chinese_terms_of_any_length_by_the_index_of_character_pairs(news_store):
     assert ids(news_store.search("数据要素")) == [1]
     assert ids(news_store.search("算力中心")) == [3]
-    fts = news_store.conn.execute(
-        "SELECT rowid FROM candidates_fts WHERE candidates_fts MATCH '\"市场化\"'"
-    ).fetchall()
-    assert fts == [(1,)]
-
-
-def test_search_two_character_terms_fall_back_to_like(news_store):
     assert ids(news_store.search("数据")) == [1, 3]
     assert ids(news_store.search("量子")) == [2]
-    assert ids(news_store.search("合")) == [3]
+    assert ids(news_store.search("合")) == [3]            # a character alone: the pairs it begins
+    assert ids(news_store.search("素")) == [1]            # ... and the runs it ends
+    assert ids(news_store.search("据要素市")) == [1]      # any part of a run, not only whole words
+    pairs = news_store.conn.execute(
+        "SELECT rowid FROM search_words WHERE search_words MATCH '\"市场 场化\"'").fetchall()
+    assert pairs == [(1,)]
+    plan = " ".join(row[-1] for row in news_store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT c.id FROM candidates c WHERE c.id IN "
+        "(SELECT rowid FROM search_words WHERE search_words MATCH '\"数据\"')"))
+    assert "VIRTUAL TABLE INDEX" in plan and "SCAN c" not in plan, plan
 
 
 def test_search_terms_are_anded(news_store):
@@ -346,29 +348,25 @@ def test_search_treats_syntax_in_input_as_text(news_store, query):
     news_store.search(query)  # never an FTS5 syntax error
 
 
-def test_search_wildcards_are_literal(news_store):
-    assert ids(news_store.search("%")) == [3]
-    assert ids(news_store.search("100%")) == [3]
-    assert ids(news_store.search("_")) == [3]
-    assert ids(news_store.search("rate_limit")) == [3]
-    assert ids(news_store.search("a_")) == []  # an unescaped _ would match "at"
-    assert ids(news_store.search("%%")) == []  # an unescaped %% would match everything
+def test_search_reads_words_and_never_wildcards(news_store):
+    assert ids(news_store.search("100%")) == [3]          # the word 100; % is punctuation
+    assert ids(news_store.search("rate_limit")) == [3]    # the words rate and limit, in that order
+    assert ids(news_store.search("RATE")) == [3]          # case folded
+    assert news_store.search("%") == news_store.search("%%") == []   # nothing to search for
+    assert ids(news_store.search("a_")) == []             # no word "a"; never a wildcard
 
 
-def test_search_follows_updates(news_store):
+def test_search_shows_each_copys_story_status_and_the_index_is_sound(news_store):
     news_store.set_status(2, "rejected")
     assert [row["status"] for row in news_store.search("量子纠错")] == ["rejected"]
-    news_store.conn.execute("UPDATE candidates SET title = '长三角一体化' WHERE id = 2")
-    assert ids(news_store.search("一体化")) == [2]
-    assert ids(news_store.search("量子计算")) == []
-    news_store.conn.execute("INSERT INTO candidates_fts (candidates_fts) VALUES ('integrity-check')")
+    news_store.conn.execute("INSERT INTO search_words (search_words) VALUES ('integrity-check')")
 
 
 def test_search_takes_as_many_terms_as_the_limit_of_each_kind(news_store):
     from db.search import MAX_SEARCH_TERMS
 
-    short = [chr(0x4E00 + n) for n in range(MAX_SEARCH_TERMS)]        # LIKE, one condition each
-    long = [f"术语{n:03d}" for n in range(MAX_SEARCH_TERMS)]           # one FTS5 MATCH with every phrase
+    short = [chr(0x4E00 + n) for n in range(MAX_SEARCH_TERMS)]        # a prefix phrase each
+    long = [f"术语{n:03d}" for n in range(MAX_SEARCH_TERMS)]           # one MATCH with every phrase
     assert news_store.search(" ".join(short)) == []
     assert news_store.search(" ".join(long)) == []
     assert ids(news_store.search(" ".join(["数据"] * MAX_SEARCH_TERMS))) == [1, 3]
@@ -545,7 +543,7 @@ def test_a_killed_writer_leaves_a_sound_database(tmp_path):
     process.wait()
     with Store(path) as store:
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        store.conn.execute("INSERT INTO candidates_fts (candidates_fts) VALUES ('integrity-check')")
+        store.conn.execute("INSERT INTO search_words (search_words) VALUES ('integrity-check')")
         log = store.status_log()
         decided = {entry["candidate_id"] for entry in log if entry["actor"] == "killed"}
         assert set(committed) <= decided
