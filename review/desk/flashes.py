@@ -32,6 +32,6 @@ def bulk(action: str, rows: list[dict]) -> None:
     remember_for_undo(rows[-1] if rows else None, action)
 
 
-def undone(row: dict) -> None:
-    flash(f"undone: story {row['id']} is {row['status']}{_where(row)} again")
+def undone(what: str) -> None:
+    flash(f"undone: {what}")
     remember_for_undo(None)

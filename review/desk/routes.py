@@ -96,8 +96,8 @@ def queue():
 
 @desk_pages.get("/stories/<int:story_id>")
 def story(story_id: int):
-    newsletter = context.desk().newsletter()
-    view = review_stories.story(context.store(), newsletter, story_id)
+    desk, newsletter = context.desk(), context.desk().newsletter()
+    view = review_stories.story(context.store(), newsletter, desk.home.path, story_id, classifier=desk.classifier())
     return render_template("story.html", view=view, sections=newsletter.section_names(),
                            low_mark=float(newsletter.classifier["low_confidence"]))
 
@@ -141,8 +141,7 @@ def bulk():
 
 @desk_pages.post("/stories/<int:story_id>/undo")
 def undo(story_id: int):
-    row = actions.undo(context.store(), story_id, actor=actor(), version=form_int("version"))
-    flashes.undone(row)
+    flashes.undone(actions.undo(context.store(), story_id, actor=actor(), version=form_int("version")))
     return back()
 
 
@@ -157,11 +156,7 @@ def edit(story_id: int):
 
 @desk_pages.post("/stories/<int:story_id>/note")
 def note(story_id: int):
-    text = request.form.get("text", "").strip()
-    if not text:
-        flash("the note is empty; write something first", "error")
-        return back()
-    actions.add_note(context.store(), story_id, text, actor=actor())
+    actions.add_note(context.store(), story_id, request.form.get("text", ""), actor=actor())
     flash(f"added a note to story {story_id}")
     return back()
 
