@@ -13,6 +13,7 @@ from crawler.configuration.sections import CLASSIFIER_DEFAULTS, Newsletter
 from crawler.configuration.source_status import SourcesReport, SourceStatus
 from db import CANDIDATE_FIELDS, clock, site_name
 from review.queue import Listing
+from review.showing import classifier_confidence
 
 if TYPE_CHECKING:   # the crawl loads Scrapy, extraction lxml: a command that shows neither need not wait for them
     from crawler.classify.training import Training
@@ -40,7 +41,7 @@ def section_label(row: dict[str, Any], low_confidence: float = CLASSIFIER_DEFAUL
     """`政策要闻 0.93`, `区域实践 0.41 (low)` when the classifier was unsure; the relevance of a filtered story.
     A section an editor chose carries no classifier confidence: it is theirs."""
     label = row.get("section") or "-"
-    confidence = row.get("section_confidence") if row.get("decided_by") is None else None
+    confidence = classifier_confidence(row)
     if confidence is not None:
         label += f" {confidence:.2f}" + (" (low)" if confidence < low_confidence else "")
     if row.get("status") == "filtered" and row.get("relevance") is not None:

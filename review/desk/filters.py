@@ -3,12 +3,11 @@ paragraphs of extracted text, links to originals."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from db import clock
 from review.desk.security import web_link
+from review.showing import classifier_confidence
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -16,13 +15,8 @@ def paragraphs(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def confidence(row: dict[str, Any]) -> float | None:
-    """The classifier's confidence in the section, shown only while no editor has chosen it (then it is theirs)."""
-    return row.get("section_confidence") if row.get("decided_by") is None else None
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = clock.local_time
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["web_link"] = web_link
-    app.jinja_env.globals["confidence"] = confidence
+    app.jinja_env.globals["confidence"] = classifier_confidence
