@@ -8,7 +8,9 @@ import stat
 from importlib import resources
 
 import pytest
+from conftest import cli, write_sources
 from support.desk import add_editor, add_story, desk_app, post, sign_in, signed_in_client, token
+from support.pages import STORIES, article, rss
 
 from db import Store
 from review.desk.secret_key import SECRET_KEY_FILE
@@ -177,3 +179,23 @@ def test_post_answers_go_back_only_to_pages_of_the_desk(desk):
     client = signed_in_client(app, "alice")
     answer = post(client, f"/stories/{story}/note", {"text": "", "next": "https://evil.example/"})
     assert answer.status_code == 303 and answer.location == "/"
+
+
+def test_a_crawled_page_with_markup_in_its_title_and_text_is_escaped_on_every_page(home, server):
+    title = "&lt;script&gt;window.pwned=1&lt;/script&gt;芜湖数据中心集群开工"
+    body = STORIES["compute"] + ["&lt;img src=x onerror=window.pwned=1&gt;该项目总投资约一百二十亿元。",
+                                 '<a href="javascript:window.pwned=1">点击查看原文</a>该项目配套建设绿色电力专线。']
+    server.add("/a/1.html", article(title, paragraphs=body))
+    server.add("/feed.xml", rss(server, [("芜湖数据中心集群开工", "/a/1.html")]), content_type="application/rss+xml")
+    write_sources(home, [{"name": "site", "kind": "feed", "url": server.url + "/feed.xml"}])
+    assert cli("--home", str(home), "crawl").returncode == 0
+    add_editor(home, "alice")
+    client = signed_in_client(desk_app(home), "alice")
+    queue = client.get("/?status=any").get_data(as_text=True)
+    story = re.search(r'data-href="(/stories/\d+)"', queue).group(1)
+    page = client.get(story).get_data(as_text=True)
+    for html in (queue, page):
+        assert "&lt;script&gt;window.pwned=1&lt;/script&gt;芜湖数据中心集群开工" in html
+        assert "<script>window" not in html and "<img src=x" not in html
+        assert not re.search(r"""href=["']?\s*javascript:""", html, re.I)
+    assert "&lt;img src=x onerror=window.pwned=1&gt;该项目总投资约一百二十亿元。" in page
