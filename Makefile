@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ENCODER := $(VENV)/share/newsdesk/encoders/m3e-small/config.json
+# Debian's Chromium drives the desk's browser tests (Playwright, no browser download); the CJK fonts let
+# it, and the PDF export, draw Chinese.
+CHROMIUM := /usr/bin/chromium
+CJK_FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test bench clean
 
@@ -17,10 +22,15 @@ $(STAMP): pyproject.toml
 $(ENCODER): | $(STAMP)
 	$(BIN)/newsdesk classify encoder install
 
+$(CHROMIUM) $(CJK_FONTS):
+	@command -v apt-get >/dev/null || { echo "error: Chromium and CJK fonts are needed: install chromium and fonts-noto-cjk"; exit 1; }
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
+
 demo: $(STAMP) $(ENCODER)
 	$(BIN)/newsdesk demo
 
-test: $(STAMP) $(ENCODER)
+test: $(STAMP) $(ENCODER) $(CHROMIUM) $(CJK_FONTS)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -n 2
 

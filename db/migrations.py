@@ -463,6 +463,12 @@ def m027_story_notes(db: Database) -> None:
 
 
 @migrations()
+def m028_story_counts_index(db: Database) -> None:
+    # The desk's tab counts (stories per status and section) read this index alone, not the story rows.
+    db.executescript("CREATE INDEX stories_counts ON stories (status, section) WHERE copies > 0;")
+
+
+@migrations()
 def m030_users(db: Database) -> None:
     # The desk's editors. The password hash is the KDF's whole encoded string (review/accounts.py makes and checks
     # it); the store never sees a password. version is bumped by a new password or disabling, so a session signed

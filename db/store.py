@@ -191,7 +191,7 @@ class Store:
                      section: str | None = None, note: str | None = None) -> dict:
         """An editor's decision on a story (status and/or section) at the version they saw."""
         with self._writing() as conn:
-            stories.decide(conn, story_id, candidate_id=self._representative(story_id), actor=actor,
+            stories.decide(conn, story_id, candidate_id=self.representative_of(story_id), actor=actor,
                            status=status, section=section, note=note, version=version)
         return self.story(story_id)
 
@@ -211,7 +211,8 @@ class Store:
         with self._writing() as conn:
             return stories.undo(conn, story_id, actor=actor, version=version)
 
-    def _representative(self, story_id: int) -> int:
+    def representative_of(self, story_id: int) -> int:
+        """The candidate id of the copy that stands for the story."""
         found = self._value("SELECT representative_id FROM stories WHERE id = ?", [story_id])
         if found is None:
             self.story(story_id)   # NotFound for an unknown story

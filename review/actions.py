@@ -64,3 +64,52 @@ def restore(store: Store, candidate_id: int, *, actor: str, version: int | None 
     row = store.set_status(candidate_id, "pending", actor=actor, note=f"restored from {before['status']}",
                            version=before["version"] if version is None else version)
     return Restored(row, before["status"])
+
+
+# -- the desk: actions on a story by its id, at the version the editor saw ---------------------------
+
+DESK_ACTIONS = ("approve", "reject", "move", "restore")
+
+
+def decide_story(store: Store, newsletter: Newsletter, story_id: int, action: str, *, section: str | None = None,
+                 actor: str, version: int) -> dict:
+    """approve (into `section` when given), reject, move (to `section`) or restore a story; returns its row."""
+    if action not in DESK_ACTIONS:
+        raise NewsdeskError(f"unknown action '{action}'; use one of: {', '.join(DESK_ACTIONS)}")
+    if section is not None or action == "move":
+        check_section(newsletter, section or "")
+    if action == "restore":
+        status = store.story(story_id)["status"]
+        if status == "pending":
+            return store.story(story_id)
+        return store.decide_story(story_id, status="pending", actor=actor, version=version,
+                                  note=f"restored from {status}")
+    status = {"approve": "approved", "reject": "rejected", "move": None}[action]
+    return store.decide_story(story_id, status=status, section=section, actor=actor, version=version)
+
+
+def edit_story(store: Store, story_id: int, *, title: str | None, summary: str | None, actor: str,
+               version: int) -> dict:
+    """The title and short summary the newsletter prints for the story (empty: the original's)."""
+    return store.edit_story(story_id, title=title, summary=summary, actor=actor, version=version)
+
+
+def add_note(store: Store, story_id: int, text: str, *, actor: str) -> dict:
+    """A note on the story for the desk (not printed in the newsletter); returns the story's row."""
+    store.add_note(story_id, text, actor=actor)
+    return store.story(story_id)
+
+
+def split_copy(store: Store, candidate_id: int, *, actor: str) -> dict:
+    """Make a copy a story of its own (it starts pending); {candidate_id, story, left_story, copies_left}."""
+    return store.split(candidate_id, actor=actor)
+
+
+def merge_stories(store: Store, story_id: int, other_story_id: int, *, actor: str) -> dict:
+    """Fold another story into this one; the decided story's decision is kept. {story, moved, copies, decision}."""
+    return store.merge(store.representative_of(story_id), store.representative_of(other_story_id), actor=actor)
+
+
+def undo(store: Store, story_id: int, *, actor: str, version: int) -> str:
+    """Take back the editor's last decision on the story, if nothing changed it since; says what it did."""
+    return store.undo(story_id, actor=actor, version=version)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.classify.classifier import Decision
+from crawler.classify.classifier import Classifier, Decision
 from crawler.classify.home_classifier import home_classifier
 from crawler.classify.text import StoryText
 from crawler.configuration.sections import Newsletter
@@ -83,8 +83,11 @@ class Explanation:
         return out
 
 
-def explain_candidate(home_path: Path, newsletter: Newsletter, row: dict, history: list[dict]) -> Explanation:
-    classifier = home_classifier(home_path, newsletter)
+def explain_candidate(home_path: Path, newsletter: Newsletter, row: dict, history: list[dict], *,
+                      classifier: Classifier | None = None) -> Explanation:
+    """Why the copy `row` gets its section and relevance now; `classifier` (the home's) when the caller keeps one
+    (the desk does: building it loads the encoder and the model)."""
+    classifier = classifier or home_classifier(home_path, newsletter)
     story = StoryText.of(row["title"], row["text"], row.get("summary"), row.get("url"))
     decision = classifier.decide(story)
     encoder = classifier.trained.manifest.get("encoder") if classifier.trained else None

@@ -16,17 +16,20 @@ from review import queue as listings
 @click.option("--any-status", is_flag=True, help="List every status.")
 @click.option("--section", help="Only this section.")
 @click.option("--all", "all_copies", is_flag=True, help="Every stored copy, with its story (cluster_id).")
-@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--limit", type=int, help=f"Rows on a page (default {listings.DEFAULT_PAGE} stories; --all: every copy).")
+@click.option("--after", help="Start where the previous page ended (the cursor it printed).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @home_option
-def queue(status: str, any_status: bool, section: str | None, all_copies: bool, limit: int | None,
+def queue(status: str, any_status: bool, section: str | None, all_copies: bool, limit: int | None, after: str | None,
           as_json: bool) -> None:
-    """The review queue: one row per story (newest first), or every copy with --all."""
+    """The review queue, a page at a time: one row per story (newest first), or every copy with --all."""
     with open_store() as store:
         listing = listings.queue(store, current_home().sections(), status=None if any_status else status,
-                                 section=section, all_copies=all_copies, limit=limit)
+                                 section=section, all_copies=all_copies, limit=limit, after=after)
     for line in render.queue_lines(listing, all_copies=all_copies, as_json=as_json):
         click.echo(line)
+    if listing.next_cursor:
+        click.echo(f"more: newsdesk queue --after {listing.next_cursor}", err=True)
     if not listing.rows and not as_json:
         click.echo(f"nothing {'' if any_status else status + ' '}in the queue", err=True)
 
