@@ -18,7 +18,7 @@ from review.desk.security import local_path
 
 desk_pages = Blueprint("desk", __name__)
 
-DECISIONS = ("approve", "reject", "move", "restore")
+DECISIONS = actions.DESK_ACTIONS      # approve, reject, move, restore: one route, one bulk form
 
 
 def back():
@@ -105,7 +105,7 @@ def story(story_id: int):
 # -- decisions ------------------------------------------------------------------------------------------
 
 
-@desk_pages.post("/stories/<int:story_id>/<any(approve, reject, move, restore):action>")
+@desk_pages.post(f"/stories/<int:story_id>/<any({', '.join(DECISIONS)}):action>")
 def decide(story_id: int, action: str):
     row = actions.decide_story(context.store(), context.desk().newsletter(), story_id, action,
                                section=request.form.get("section") or None, actor=actor(),
