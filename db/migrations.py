@@ -473,3 +473,33 @@ def m029_candidate_story_index(db: Database) -> None:
     # A search hit (a candidate) is turned into its story by this index alone: a candidate's row holds its
     # text, which precedes cluster_id, so reading cluster_id from the row reads the text's pages too.
     db.executescript("CREATE INDEX candidates_story ON candidates (id, cluster_id);")
+
+
+@migrations()
+def m030_users(db: Database) -> None:
+    # The desk's editors. The password hash is the KDF's whole encoded string (review/accounts.py makes and checks
+    # it); the store never sees a password. version is bumped by a new password or disabling, so a session signed
+    # for an older version ends. login_failures: one dated row per failed sign-in, so the rate limit holds across
+    # restarts and between processes; rows older than a day are pruned when a new one is written.
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            last_login_at TEXT
+        );
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            address TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX login_failures_name ON login_failures (name, at);
+        CREATE INDEX login_failures_address ON login_failures (address, at);
+        """
+    )

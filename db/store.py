@@ -17,6 +17,7 @@ from . import (
     source_state,
     stories,
     story_edits,
+    users,
 )
 from . import runs as run_records
 from .clock import utc_now
@@ -423,3 +424,40 @@ class Store:
         or that changed since its version was read, is left as it is. Returns how many were written."""
         with self._writing() as conn:
             return sum(labels.write_classification(conn, **verdict) for verdict in verdicts)
+
+    # -- the desk's editors (db/users.py) ----------------------------------------------
+
+    def add_user(self, name: str, password_hash: str) -> dict:
+        """A new enabled editor account; refused when the name is taken."""
+        with self._writing() as conn:
+            return users.add(conn, name, password_hash)
+
+    def user(self, name: str) -> dict:
+        """An account: id, name, password_hash, enabled, version, created_at, updated_at, last_login_at."""
+        return users.get(self.conn, name)
+
+    def users(self) -> list[dict]:
+        """Every account, by name."""
+        return users.listing(self.conn)
+
+    def update_user(self, name: str, *, password_hash: str | None = None, enabled: bool | None = None) -> dict:
+        """A new password hash and/or enabled flag; bumps the account's version, ending its sessions."""
+        fields = {key: value for key, value in (("password_hash", password_hash), ("enabled", enabled))
+                  if value is not None}
+        with self._writing() as conn:
+            return users.update(conn, name, **fields)
+
+    def record_login(self, name: str, password_hash: str | None = None) -> None:
+        """A successful sign-in; password_hash replaces the stored one (a rehash) when given."""
+        with self._writing() as conn:
+            users.record_login(conn, name, password_hash)
+
+    def record_login_failure(self, name: str, address: str) -> None:
+        """A failed sign-in as name from address, dated now."""
+        with self._writing() as conn:
+            users.record_failure(conn, name, address)
+
+    def login_failures(self, *, name: str, name_since: str, address: str, address_since: str) -> tuple[int, int]:
+        """(failed sign-ins as name after name_since, from address after address_since); times UTC ISO 8601."""
+        return users.failures(self.conn, name=name, name_since=name_since, address=address,
+                              address_since=address_since)

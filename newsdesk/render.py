@@ -13,6 +13,7 @@ from crawler.configuration.sections import CLASSIFIER_DEFAULTS, Newsletter
 from crawler.configuration.source_status import SourcesReport, SourceStatus
 from db import CANDIDATE_FIELDS, clock, site_name
 from review.queue import Listing
+from review.showing import classifier_confidence
 
 if TYPE_CHECKING:   # the crawl loads Scrapy, extraction lxml: a command that shows neither need not wait for them
     from crawler.classify.training import Training
@@ -40,7 +41,7 @@ def section_label(row: dict[str, Any], low_confidence: float = CLASSIFIER_DEFAUL
     """`政策要闻 0.93`, `区域实践 0.41 (low)` when the classifier was unsure; the relevance of a filtered story.
     A section an editor chose carries no classifier confidence: it is theirs."""
     label = row.get("section") or "-"
-    confidence = row.get("section_confidence") if row.get("decided_by") is None else None
+    confidence = classifier_confidence(row)
     if confidence is not None:
         label += f" {confidence:.2f}" + (" (low)" if confidence < low_confidence else "")
     if row.get("status") == "filtered" and row.get("relevance") is not None:
@@ -169,3 +170,14 @@ def training_lines(training: Training) -> list[str]:
             f"section, {training.relevance_labels} kept or rejected",
             f"model share in the blend with the rules: sections {manifest['section_share']:.2f}, "
             f"relevance {manifest['relevance_share']:.2f}; it reads {reads}; the next crawl uses it"]
+
+
+def user_lines(users: list[dict[str, Any]], zone: str = DEFAULT_ZONE) -> list[str]:
+    """`users list`: `alice  enabled  last signed in 2026-11-03 09:30 CST`."""
+    if not users:
+        return ["no editors yet; add one with `newsdesk users add NAME`"]
+    width = max(len(user["name"]) for user in users)
+    return [f"{user['name']:<{width}}  {'enabled ' if user['enabled'] else 'disabled'}  "
+            + (f"last signed in {clock.local_time(user['last_login_at'], zone)}" if user["last_login_at"]
+               else "never signed in")
+            for user in users]

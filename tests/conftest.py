@@ -193,12 +193,13 @@ def cli_main():
     return main
 
 
-def cli(*args: str, env: dict | None = None, timeout: float = 600) -> "subprocess.CompletedProcess[str]":
+def cli(*args: str, env: dict | None = None, timeout: float = 600,
+        input: str | None = None) -> "subprocess.CompletedProcess[str]":
     """Run `newsdesk ARGS` in its own process, as a user or cron would (Scrapy's reactor runs once a process)."""
     full_env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_HOME"}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "newsdesk.cli", *args], capture_output=True, text=True,
-                          env=full_env, cwd=REPO, timeout=timeout)
+                          env=full_env, cwd=REPO, timeout=timeout, input=input)
 
 
 def queue_rows(home: Path, *extra: str) -> list[dict]:

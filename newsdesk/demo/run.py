@@ -17,7 +17,9 @@ from db import Store
 from newsdesk.demo import DemoSite, demo_sources
 from newsdesk.invocation import newsdesk_command
 from newsdesk.render import queue_line, summary_lines
+from review import accounts
 
+DEMO_EDITOR = "demo"
 # The demo site is on this machine: no need for a real site's one-second courtesy delay.
 DEMO_SETTINGS = {"contact": "https://github.com/newsdesk (demo run)", "per_domain_delay": 0.02,
                  "per_domain_concurrency": 4}
@@ -65,14 +67,42 @@ def start_site(port: int) -> DemoSite:
     return site
 
 
-def run_demo(path: Path | None, *, port: int, serve: bool, echo: Callable[[str], None]) -> Home:
+def run_demo(path: Path | None, *, port: int, serve: bool, echo: Callable[[str], None], desk_port: int = 8000) -> Home:
     site = start_site(port)
     try:
         home = prepare_demo_home(path or fresh_demo_folder(), site.base_url)
         echo(f"demo news site at {site.base_url}; home {home.path}")
         results = run_crawl(home, home.sources().sources, progress=CrawlProgress(echo, articles=False))
+        show_queue(home, results, echo)
+        if serve:   # the demo site stays up while the desk is served, so that its links to originals open
+            serve_demo_desk(home, desk_port, echo)
     finally:
         site.stop()
+    return home
+
+
+def serve_demo_desk(home: Home, port: int, echo: Callable[[str], None]) -> None:
+    """The desk on 127.0.0.1 (port, else any free one) with a demo editor whose new password is printed."""
+    from review.desk.serve import PortInUse, serve_desk   # Flask and waitress: only when the desk is served
+
+    with Store(home.database) as store:
+        password = accounts.new_password()
+        accounts.reset_editor(store, DEMO_EDITOR, password)
+
+    def sign_in_hint(address: str) -> None:
+        echo("")
+        echo(f"review the queue at {address}; sign in as")
+        echo(f"  name:     {DEMO_EDITOR}")
+        echo(f"  password: {password}")
+        echo("then press ? for the keys (j/k move, a approve, r reject, 1-9 move to a section, u undo)")
+
+    try:
+        serve_desk(home, port=port, echo=echo, before=sign_in_hint)
+    except PortInUse:
+        serve_desk(home, port=0, echo=echo, before=sign_in_hint)
+
+
+def show_queue(home: Home, results: list, echo: Callable[[str], None]) -> None:
     for line in summary_lines(results):
         echo(line)
     with Store(home.database) as store:
@@ -84,8 +114,3 @@ def run_demo(path: Path | None, *, port: int, serve: bool, echo: Callable[[str],
          f"(one row per story; `{newsdesk} queue --all` lists every copy)")
     for row in rows:
         echo(queue_line(row, zone=home.sections().timezone))
-    if serve:
-        echo("")
-        echo("the review web UI is not built yet; the queue above is what editors will review. "
-             f"Explore it with `{newsdesk} queue --json`.")
-    return home
