@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import subprocess
 
+from crawler.cjk import CJK_CHARACTER
 from crawler.errors import NewsdeskError
 from review.export.html_page import page_html
 from review.issue_layout import Issue
@@ -29,7 +32,19 @@ def refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"not fetched: an exported issue loads nothing from outside ({url})")
 
 
+def _check_chinese_font(issue: Issue) -> None:
+    """A PDF of Chinese text drawn without a Chinese font is boxes: refuse it, saying what to install."""
+    words = issue.masthead + "".join(story.title for story in issue.stories)
+    if not CJK_CHARACTER.search(words) or not shutil.which("fc-list"):
+        return
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
+    if not found.strip():
+        raise NewsdeskError("PDF export needs a Chinese font and this machine has none: install Noto CJK "
+                            "(Debian: apt-get install fonts-noto-cjk; `make test` does it)")
+
+
 def _laid_out(issue: Issue):
+    _check_chinese_font(issue)
     try:
         import weasyprint
     except OSError as error:      # its Pango and HarfBuzz libraries are missing
