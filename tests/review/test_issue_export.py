@@ -90,6 +90,17 @@ def test_docx_has_heading_styles_sections_in_order_titles_source_lines_and_a_con
     assert texts[-3:] == ["联系电话：021-00000000", "电子邮箱：editor@example.org", "本刊内容选自公开报道，仅供内部参考。"]
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert 'TOC \\o "1-2"' in xml and xml.count("PAGEREF _Toc") == len(TITLES)
+    # The contents come filled in with the pages the PDF's layout gives each story.
+    from docx.oxml.ns import qn
+
+    shown = {"".join(t.text for t in link.iter(qn("w:t"))) for link in document.element.body.iter(qn("w:hyperlink"))}
+    database, newsletter = published
+    with Store(database) as store:
+        issue = issues.show_issue(store, newsletter, 39)
+    from review.export.pdf_document import story_pages
+    pages = story_pages(issue)
+    assert shown == {f"{story.title}{pages[story.anchor]}" for story in issue.stories}
+    assert len(set(pages.values())) > 1
     assert "w:updateFields" in zipfile.ZipFile(io.BytesIO(data)).read("word/settings.xml").decode()
 
 
