@@ -18,10 +18,10 @@ from review.queue import Listing
 if TYPE_CHECKING:   # the crawl loads Scrapy, extraction lxml: a command that shows neither need not wait for them
     from pathlib import Path
 
-    from review.issues import Exported, IssuePage
     from crawler.classify.training import Training
     from crawler.crawl.runner import SourceResult
     from crawler.extraction import Article
+    from review.issues import Exported, IssuePage
 
 DEFAULT_ZONE = Newsletter.timezone
 

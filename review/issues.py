@@ -19,9 +19,9 @@ from crawler.configuration.sections import Closing, Newsletter
 from crawler.errors import NewsdeskError
 from db import Conflict, Store, clock, issue_label
 from review import export
-from review.actions import check_section, edit_story as edit_title_and_summary
+from review.actions import check_section
+from review.actions import edit_story as edit_title_and_summary
 from review.issue_layout import NO_DATE, NO_OUTLET, Issue, IssueSection, IssueStory
-
 
 # -- reading -----------------------------------------------------------------------------------------------------
 

@@ -37,7 +37,8 @@ def _check_chinese_font(issue: Issue) -> None:
     words = issue.masthead + "".join(story.title for story in issue.stories)
     if not CJK_CHARACTER.search(words) or not shutil.which("fc-list"):
         return
-    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30,
+                           check=False).stdout
     if not found.strip():
         raise NewsdeskError("PDF export needs a Chinese font and this machine has none: install Noto CJK "
                             "(Debian: apt-get install fonts-noto-cjk; `make test` does it)")

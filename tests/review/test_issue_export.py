@@ -120,7 +120,7 @@ def test_pdf_has_every_title_and_the_contents_page_numbers_are_where_the_stories
     assert len(pages) >= 3, "the long story spreads the issue over pages"
     contents = pages[0]
     for title in TITLES:
-        found = re.search(re.escape(title[:12]) + r".*?\.{3,}\s*(\d+)", contents, re.S)
+        found = re.search(re.escape(title[:12]) + r".*?\.{3,}\s*(\d+)", contents, re.DOTALL)
         assert found, f"{title} is not in the contents"
         number = int(found[1])
         heading = [line for line in pages[number - 1].splitlines() if title[:12] in line]

@@ -26,7 +26,7 @@ def titles(issue) -> list[tuple[str, list[str]]]:
 
 
 def test_a_new_issue_takes_every_approved_story_by_section_in_sections_yaml_order_newest_first(desk):
-    store, newsletter, ids = desk
+    store, newsletter, _ = desk
     issue = issues.new_issue(store, newsletter, actor="alice", year=2026, number=11, total=39, month=11)
     assert (issue.status, issue.issue_line, issue.month_line) == ("draft", "(2026年第11期·总第39期)", "2026年11月")
     assert titles(issue) == [
@@ -159,7 +159,7 @@ def test_a_change_made_on_an_older_version_of_the_draft_is_refused(desk):
 
 
 def test_a_story_missing_its_date_or_outlet_shows_in_the_draft_and_stops_the_export(desk):
-    store, newsletter, ids = desk
+    store, newsletter, _ = desk
     bare, _ = store.add_candidate({"url": "https://gov.example.cn/1.html", "source": "gov", "title": "无日期的通知",
                                    "text": "正文。", "section": "政策要闻"})
     actions.approve(store, newsletter, bare, actor="alice")
