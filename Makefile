@@ -5,9 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ENCODER := $(VENV)/share/newsdesk/encoders/m3e-small/config.json
 # Debian's Chromium drives the desk's browser tests (Playwright, no browser download); the CJK fonts let
-# it, and the PDF export, draw Chinese.
+# it, and the PDF export, draw Chinese; Pango lays out the PDF (WeasyPrint); poppler-utils' pdftoppm draws
+# exported PDFs as pictures in the tests.
 CHROMIUM := /usr/bin/chromium
 CJK_FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+PDFTOPPM := /usr/bin/pdftoppm
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test bench clean
@@ -22,15 +25,15 @@ $(STAMP): pyproject.toml
 $(ENCODER): | $(STAMP)
 	$(BIN)/newsdesk classify encoder install
 
-$(CHROMIUM) $(CJK_FONTS):
-	@command -v apt-get >/dev/null || { echo "error: Chromium and CJK fonts are needed: install chromium and fonts-noto-cjk"; exit 1; }
+$(CHROMIUM) $(CJK_FONTS) $(PDFTOPPM):
+	@command -v apt-get >/dev/null || { echo "error: these are needed: $(DEBIAN_PACKAGES) (Debian's names)"; exit 1; }
 	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES)
 
 demo: $(STAMP) $(ENCODER)
 	$(BIN)/newsdesk demo
 
-test: $(STAMP) $(ENCODER) $(CHROMIUM) $(CJK_FONTS)
+test: $(STAMP) $(ENCODER) $(CHROMIUM) $(CJK_FONTS) $(PDFTOPPM)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -n 2
 

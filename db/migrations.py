@@ -503,3 +503,70 @@ def m030_users(db: Database) -> None:
         CREATE INDEX login_failures_address ON login_failures (address, at);
         """
     )
+
+
+@migrations()
+def m050_issues(db: Database) -> None:
+    # Issues of the newsletter and the stories in them. A story is in at most one issue (story_id UNIQUE): an
+    # issue's stories are never offered again, and removing one from a draft offers it again. While an issue
+    # is a draft its stories are read live (their section, the editor's title and summary, the representative's
+    # text); outlet and ran_on hold the editor's corrections there. Publishing (the first export) writes what
+    # was printed into every column, and from then on the issue is a record: the triggers refuse any change,
+    # so it exports again identically whatever happens to its stories or to sections.yaml.
+    db.executescript(
+        """
+        CREATE TABLE issues (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL CHECK (number >= 1),
+            total INTEGER NOT NULL UNIQUE CHECK (total >= 1),
+            month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),
+            version INTEGER NOT NULL DEFAULT 1,
+            masthead TEXT,
+            closing TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            published_by TEXT,
+            published_at TEXT,
+            UNIQUE (year, number)
+        );
+        CREATE TABLE issue_stories (
+            issue_id INTEGER NOT NULL REFERENCES issues (id),
+            story_id INTEGER NOT NULL UNIQUE REFERENCES stories (id),
+            position INTEGER NOT NULL,
+            outlet TEXT,
+            ran_on TEXT,
+            section TEXT,
+            title TEXT,
+            body TEXT,
+            added_by TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (issue_id, story_id)
+        );
+        CREATE TRIGGER issues_published_no_update BEFORE UPDATE ON issues WHEN OLD.status = 'published'
+        BEGIN
+            SELECT RAISE(ABORT, 'a published issue is a record: it cannot change');
+        END;
+        CREATE TRIGGER issues_published_no_delete BEFORE DELETE ON issues WHEN OLD.status = 'published'
+        BEGIN
+            SELECT RAISE(ABORT, 'a published issue is a record: it cannot be deleted');
+        END;
+        CREATE TRIGGER issue_stories_published_no_insert BEFORE INSERT ON issue_stories
+        WHEN (SELECT status FROM issues WHERE id = NEW.issue_id) = 'published'
+        BEGIN
+            SELECT RAISE(ABORT, 'a published issue is a record: its stories cannot change');
+        END;
+        CREATE TRIGGER issue_stories_published_no_update BEFORE UPDATE ON issue_stories
+        WHEN (SELECT status FROM issues WHERE id = OLD.issue_id) = 'published'
+        BEGIN
+            SELECT RAISE(ABORT, 'a published issue is a record: its stories cannot change');
+        END;
+        CREATE TRIGGER issue_stories_published_no_delete BEFORE DELETE ON issue_stories
+        WHEN (SELECT status FROM issues WHERE id = OLD.issue_id) = 'published'
+        BEGIN
+            SELECT RAISE(ABORT, 'a published issue is a record: its stories cannot change');
+        END;
+        """
+    )

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from . import (
     candidates,
     fingerprint_index,
+    issues,
     labels,
     queue,
     source_state,
@@ -326,6 +327,68 @@ class Store:
         return self._rows(
             "SELECT * FROM story_edits WHERE ? IN (candidate_id, other_id) ORDER BY id", [candidate_id]
         )
+
+    # -- issues of the newsletter (db/issues.py) ----------------------------------------
+
+    def create_issue(self, *, year: int, number: int, total: int, month: int, story_ids: Sequence[int],
+                     actor: str) -> dict:
+        """A draft issue holding these approved stories in this order; returns its row."""
+        with self._writing() as conn:
+            issue_id = issues.create(conn, year=year, number=number, total=total, month=month,
+                                     story_ids=story_ids, actor=actor)
+        return issues.get(self.conn, issue_id)
+
+    def issue(self, *, total: int | None = None, year: int | None = None, number: int | None = None) -> dict:
+        """The issue with this running number (总第M期), or this number within its year; NotFound otherwise."""
+        return issues.find(self.conn, total=total, year=year, number=number)
+
+    def issues(self) -> list[dict]:
+        """Every issue, the latest first, each with its number of stories."""
+        return issues.listing(self.conn)
+
+    def latest_issue(self) -> dict | None:
+        return issues.latest(self.conn)
+
+    def issue_entries(self, issue_id: int) -> list[dict]:
+        """The issue's stories in order, with their decision and representative copy (db/issues.py entries)."""
+        return issues.entries(self.conn, issue_id)
+
+    def offered_stories(self) -> list[dict]:
+        """Approved stories in no issue yet, newest first, shaped as issue_entries' rows."""
+        return issues.offered(self.conn)
+
+    def add_to_issue(self, issue_id: int, story_id: int, *, actor: str, version: int | None = None) -> dict:
+        """Put an approved story in no issue at the end of a draft; returns the issue's row."""
+        with self._writing() as conn:
+            issues.add(conn, issue_id, story_id, actor=actor, version=version)
+        return issues.get(self.conn, issue_id)
+
+    def remove_from_issue(self, issue_id: int, story_id: int, *, version: int | None = None) -> dict:
+        """Take a story out of a draft (it is offered again); returns the issue's row."""
+        with self._writing() as conn:
+            issues.remove(conn, issue_id, story_id, version=version)
+        return issues.get(self.conn, issue_id)
+
+    def reorder_issue(self, issue_id: int, story_ids: Sequence[int], *, version: int | None = None) -> dict:
+        """Put a draft's stories in this order (each named once); returns the issue's row."""
+        with self._writing() as conn:
+            issues.reorder(conn, issue_id, story_ids, version=version)
+        return issues.get(self.conn, issue_id)
+
+    def correct_issue_story(self, issue_id: int, story_id: int, *, outlet: str | None, ran_on: str | None,
+                            version: int | None = None) -> dict:
+        """The outlet and date (YYYY-MM-DD) a draft prints for a story, None for its copy's; the issue's row."""
+        with self._writing() as conn:
+            issues.correct(conn, issue_id, story_id, outlet=outlet, ran_on=ran_on, version=version)
+        return issues.get(self.conn, issue_id)
+
+    def publish_issue(self, issue_id: int, *, version: int, masthead: str, closing: dict, printed: Sequence[dict],
+                      actor: str, at: str) -> dict:
+        """Record a draft as published with what was printed (db/issues.py publish); returns the issue's row."""
+        with self._writing() as conn:
+            issues.publish(conn, issue_id, version=version, masthead=masthead, closing=closing, printed=printed,
+                           actor=actor, at=at)
+        return issues.get(self.conn, issue_id)
 
     # -- runs ------------------------------------------------------------------------
 

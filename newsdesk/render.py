@@ -12,13 +12,17 @@ from typing import TYPE_CHECKING, Any
 from crawler.configuration.sections import CLASSIFIER_DEFAULTS, Newsletter
 from crawler.configuration.source_status import SourcesReport, SourceStatus
 from db import CANDIDATE_FIELDS, clock, site_name
+from review.issue_layout import Issue, IssueSection, IssueStory
 from review.queue import Listing
 from review.showing import classifier_confidence
 
 if TYPE_CHECKING:   # the crawl loads Scrapy, extraction lxml: a command that shows neither need not wait for them
+    from pathlib import Path
+
     from crawler.classify.training import Training
     from crawler.crawl.runner import SourceResult
     from crawler.extraction import Article
+    from review.issues import Exported, IssuePage
 
 DEFAULT_ZONE = Newsletter.timezone
 
@@ -181,3 +185,77 @@ def user_lines(users: list[dict[str, Any]], zone: str = DEFAULT_ZONE) -> list[st
             + (f"last signed in {clock.local_time(user['last_login_at'], zone)}" if user["last_login_at"]
                else "never signed in")
             for user in users]
+
+
+# -- issues of the newsletter ------------------------------------------------------------------------------------
+
+
+def issue_heading(issue: Issue, zone: str = DEFAULT_ZONE) -> str:
+    """`issue 39  长三角数字经济 (2026年第11期·总第39期) 2026年11月  draft, 12 stories`."""
+    if issue.status == "published":
+        state = f"published {clock.local_time(issue.published_at, zone)} by {issue.published_by}"
+    else:
+        state = f"draft, version {issue.version}"
+    count = len(issue.stories)
+    return (f"issue {issue.total}  {issue.masthead} {issue.issue_line} {issue.month_line}  "
+            f"{state}, {count} stor{'y' if count == 1 else 'ies'}")
+
+
+def issue_story_line(place: int, story: IssueStory) -> str:
+    """`  2. story 12  江苏发布智能制造标准体系建设指南  (江海通讯社 2026年11月4日)  !! no date`."""
+    line = f"  {place}. story {story.story_id}  {story.title or '(no title)'}"
+    line += f"  ({story.source_line})" if story.source_line else ""
+    line += "  [edited]" if story.edited else ""
+    problems = story.faults + story.missing
+    return line + (f"  !! {', '.join(problems)}" if problems else "")
+
+
+def section_lines(sections: tuple[IssueSection, ...]) -> list[str]:
+    lines = []
+    for section in sections:
+        lines.append(f"【{section.name}】")
+        lines.extend(issue_story_line(place, story) for place, story in enumerate(section.stories, start=1))
+    return lines
+
+
+def issue_lines(issue: Issue, zone: str = DEFAULT_ZONE) -> list[str]:
+    """The issue's heading, its sections with their stories in order, its closing block."""
+    lines = [issue_heading(issue, zone), *section_lines(issue.sections)]
+    return lines + [f"  {line}" for line in issue.closing_lines]
+
+
+def issue_page_lines(page: IssuePage) -> list[str]:
+    """`issue show`: the issue, then (a draft) the approved stories that could join it."""
+    lines = issue_lines(page.issue, page.zone)
+    if page.issue.status == "draft":
+        waiting = sum(len(section.stories) for section in page.offered)
+        lines += ["", f"approved, in no issue yet: {waiting} (add one with `newsdesk issue add {page.issue.total} "
+                      "STORY`)" if waiting else "approved, in no issue yet: none"]
+        lines += section_lines(page.offered)
+    return lines
+
+
+def issue_list_lines(rows: list[dict[str, Any]], zone: str = DEFAULT_ZONE) -> list[str]:
+    """`issue list`: `39  2026年第11期  2026年11月  published 2026-11-20 10:00 CST by alice  12 stories`."""
+    if not rows:
+        return ["no issues yet; start one with `newsdesk issue new`"]
+    lines = []
+    for row in rows:
+        name = f"{row['year']}年第{row['number']}期"
+        if row["status"] == "published":
+            state = f"published {clock.local_time(row['published_at'], zone)} by {row['published_by']}"
+        else:
+            state = f"draft since {clock.local_time(row['created_at'], zone)} by {row['created_by']}"
+        lines.append(f"{row['total']:>4}  {name:<12} {row['year']}年{row['month']}月  {state}  "
+                     f"{row['stories']} stor{'y' if row['stories'] == 1 else 'ies'}")
+    return lines
+
+
+def exported_line(exported: Exported, target: Path) -> str:
+    """`wrote 长三角数字经济-2026年第11期.pdf (412,345 bytes, 12 stories); issue 39 is published now: ...`."""
+    issue = exported.issue
+    line = f"wrote {target} ({len(exported.data):,} bytes, {len(issue.stories)} stories)"
+    if exported.published_now:
+        return line + (f"; issue {issue.total} is published now: its stories are not offered again, and it "
+                       "exports the same later")
+    return line + ("; a preview: nothing was recorded" if issue.status == "draft" else "")

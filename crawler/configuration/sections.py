@@ -49,11 +49,20 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Closing:
+    """The block that ends every issue: who edits it, how to reach the publisher, the disclaimer."""
+
+    editors: tuple[str, ...] = ()
+    contact: tuple[str, ...] = ()     # the publisher's contact lines, each printed on its own line
+    disclaimer: str = ""
+
+
+@dataclass(frozen=True)
 class Newsletter:
     title: str
     sections: tuple[Section, ...]
     topic: Topic = field(default_factory=Topic)
-    closing: dict[str, Any] = field(default_factory=dict)
+    closing: Closing = field(default_factory=Closing)
     frequency: str = "monthly"
     first_issue_year: int | None = None
     # Where the newsletter is made: its dates and times are shown there, and a date that names no offset
@@ -166,6 +175,37 @@ def _classifier(raw: Any, name: str) -> dict[str, float | str]:
     return settings
 
 
+CLOSING_FIELDS = ("editors", "contact", "disclaimer")
+
+
+def _closing(raw: Any, name: str) -> Closing:
+    if raw is None:
+        return Closing()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{name}: closing: must be a mapping with editors, contact and disclaimer")
+    unknown = sorted(set(raw) - set(CLOSING_FIELDS))
+    if unknown:
+        raise ConfigError(f"{name}: closing: {unknown[0]}: unknown field; allowed: {', '.join(CLOSING_FIELDS)}")
+    for key in ("editors", "contact"):
+        value = raw.get(key)
+        lines = [value] if isinstance(value, str) else value
+        if value is not None and (not isinstance(lines, list) or any(isinstance(line, (dict, list)) for line in lines)):
+            raise ConfigError(f"{name}: closing: {key}: must be a list of lines (or one line)")
+    if isinstance(raw.get("disclaimer"), (dict, list)):
+        raise ConfigError(f"{name}: closing: disclaimer: must be one line of text")
+    return Closing(editors=_words(raw.get("editors"), f"{name}: closing", "editors"),
+                   contact=_words(raw.get("contact"), f"{name}: closing", "contact"),
+                   disclaimer=str(raw.get("disclaimer") or "").strip())
+
+
+def _first_issue_year(raw: Any, name: str) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1900 <= raw <= 9999:
+        raise ConfigError(f"{name}: newsletter: first_issue_year: must be a year like 2026, not {raw!r}")
+    return raw
+
+
 def _timezone(raw: Any, name: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -200,15 +240,13 @@ def parse_sections(document: Any, path: Path) -> Newsletter:
     defaults = [s.name for s in sections if s.default]
     if len(defaults) > 1:
         raise ConfigError(f"{name}: section '{defaults[1]}': default: only one section can be the default")
-    if document.get("closing") is not None and not isinstance(document["closing"], dict):
-        raise ConfigError(f"{name}: closing: must be a mapping")
     return Newsletter(
         title=str(newsletter["title"]),
         sections=tuple(sections),
         topic=_topic(document.get("topic"), name),
-        closing=dict(document.get("closing") or {}),
+        closing=_closing(document.get("closing"), name),
         frequency=str(newsletter.get("frequency") or "monthly"),
-        first_issue_year=newsletter.get("first_issue_year"),
+        first_issue_year=_first_issue_year(newsletter.get("first_issue_year"), name),
         timezone=_timezone(newsletter.get("timezone"), name),
         classifier=_classifier(document.get("classifier"), name),
     )

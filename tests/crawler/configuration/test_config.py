@@ -267,3 +267,31 @@ def test_a_setting_below_what_makes_sense_is_refused(tmp_path):
     path.write_text("sources: []\nsettings:\n  max_text_chars: 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="settings: 'max_text_chars' must be a whole number >= 1000, not 0"):
         load_sources(path)
+
+
+def test_the_default_closing_block_is_read_as_editors_contact_lines_and_a_disclaimer(home):
+    closing = load_sections(home / "sections.yaml").closing
+    assert closing.editors == ("编辑部",)
+    assert closing.contact == ("联系电话：021-00000000", "电子邮箱：editor@example.org")
+    assert closing.disclaimer == "本刊内容选自公开报道，仅供内部参考。"
+
+
+@pytest.mark.parametrize("closing, says", [
+    ("closing: [编辑部]", "sections.yaml: closing: must be a mapping with editors, contact and disclaimer"),
+    ("closing: {editor: [张三]}", "sections.yaml: closing: editor: unknown field; allowed: editors, contact, disclaimer"),
+    ("closing: {contact: {phone: 1}}", "sections.yaml: closing: contact: must be a list of lines (or one line)"),
+    ("closing: {disclaimer: [a, b]}", "sections.yaml: closing: disclaimer: must be one line of text"),
+])
+def test_a_bad_closing_block_names_the_field(tmp_path, closing, says):
+    path = tmp_path / "sections.yaml"
+    path.write_text(f"newsletter: {{title: T}}\nsections:\n  - name: A\n{closing}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_sections(path)
+    assert str(refused.value) == says
+
+
+def test_first_issue_year_must_be_a_year(tmp_path):
+    path = tmp_path / "sections.yaml"
+    path.write_text("newsletter: {title: T, first_issue_year: twenty}\nsections:\n  - name: A\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="newsletter: first_issue_year: must be a year like 2026, not 'twenty'"):
+        load_sections(path)
