@@ -5,9 +5,11 @@ from .candidates import CANDIDATE_FIELDS
 from .clusters import site_name
 from .errors import NotFound, StoreError
 from .fingerprint_index import Fingerprints, story_day
-from .runs import RUN_STATUSES, run_status
+from .locks import Claim, site_lock, source_lock
+from .runs import RUN_STATUSES, process_alive, process_identity, run_failed, run_status
 from .store import Store
 from .stories import STATUSES, Conflict
 
-__all__ = ["CANDIDATE_FIELDS", "Conflict", "Fingerprints", "NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError", "clock",
-           "run_status", "site_name", "story_day"]
+__all__ = ["CANDIDATE_FIELDS", "Claim", "Conflict", "Fingerprints", "NotFound", "RUN_STATUSES", "STATUSES", "Store",
+           "StoreError", "clock", "process_alive", "process_identity", "run_failed", "run_status", "site_lock", "site_name",
+           "source_lock", "story_day"]
