@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,11 @@ class Schedule:
         rule = f"cron {self.cron}" if self.cron else f"every {_interval_text(self.every)}"
         return rule + (" (default)" if self.default else "") + (f"; quiet {self.quiet}" if self.quiet else "")
 
+    @cached_property
+    def trigger(self) -> CronTrigger | None:
+        """The cron fields as APScheduler reads them, in the schedule's zone (None for an interval)."""
+        return CronTrigger.from_crontab(self.cron, timezone=ZoneInfo(self.zone)) if self.cron else None
+
     @property
     def key(self) -> str:
         """What due times are computed from: when it changes (sources.yaml edited), they are computed again."""
@@ -59,7 +65,7 @@ def next_slot(schedule: Schedule, previous: datetime, now: datetime) -> datetime
     """The regular time after `previous` (the one just served) and after `now`: runs missed while nothing ran
     are not made up, they coalesce into the one just made. Moved to the end of quiet hours when it falls in them."""
     if schedule.cron:
-        slot = _cron(schedule).get_next_fire_time(None, max(previous, now) + ONE_MICROSECOND)
+        slot = schedule.trigger.get_next_fire_time(None, max(previous, now) + ONE_MICROSECOND)
     else:
         every = schedule.every
         steps = max(1, (now - previous) // every + 1) if now >= previous else 1
@@ -71,8 +77,8 @@ def gap(schedule: Schedule, at: datetime) -> timedelta:
     """The source's interval around a time: `every`, or from the cron time after `at` to the one after that."""
     if not schedule.cron:
         return schedule.every
-    first = _cron(schedule).get_next_fire_time(None, at + ONE_MICROSECOND)
-    return _cron(schedule).get_next_fire_time(None, first + ONE_MICROSECOND) - first
+    first = schedule.trigger.get_next_fire_time(None, at + ONE_MICROSECOND)
+    return schedule.trigger.get_next_fire_time(None, first + ONE_MICROSECOND) - first
 
 
 def max_jitter(schedule: Schedule, slot: datetime) -> timedelta:
@@ -120,10 +126,6 @@ def unit_random(*parts: str) -> float:
 def _at(local: datetime, clock: time) -> datetime:
     """That day's wall-clock time in the zone of `local` (fold and gaps as zoneinfo resolves them)."""
     return datetime.combine(local.date(), clock, tzinfo=local.tzinfo)
-
-
-def _cron(schedule: Schedule) -> CronTrigger:
-    return CronTrigger.from_crontab(schedule.cron, timezone=ZoneInfo(schedule.zone))
 
 
 def _interval_text(every: timedelta) -> str:
