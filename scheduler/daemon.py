@@ -2,7 +2,8 @@
 
 APScheduler 3.11 keeps the time: one job per source (id `source:NAME`; coalesce, max_instances=1, a misfire grace
 time) fires at the due time the database keeps. The job starts a crawl process (crawl_process.py) for its source
-and every other source due at that moment whose site none of our crawls is at, and when it ends, sets each job to
+and every other source due at that moment whose site none of our crawls is at (a source whose last run timed out
+goes alone), and when it ends, sets each job to
 the due time the crawl wrote. The main thread reloads the configuration, writes the heartbeat and handles
 SIGTERM and SIGINT: no crawl starts after them, those running stop within seconds.
 """
@@ -199,18 +200,21 @@ class Daemon:
 
     def _claim(self, name: str, plan: Plan) -> tuple[list[str], str | None]:
         """The sources due now whose site none of our crawls is at (`name` among them, or nothing), marked ours;
-        and name's due time when it is not due."""
+        and name's due time when it is not due. A source whose last run timed out is crawled alone: it holds back
+        no other source's next run while it hangs again."""
         with Store(self.home.database) as store:
             states = store.schedule_states()
-        due = due_now({n: states[n] for n in plan.schedules if states.get(n, {}).get("due_at")}, clock.now())
-        if name not in due:
-            return [], states.get(name, {}).get("due_at")
+            due = due_now({n: states[n] for n in plan.schedules if states.get(n, {}).get("due_at")}, clock.now())
+            if name not in due:
+                return [], states.get(name, {}).get("due_at")
+            alone = {n for n in due if (store.last_run(n) or {}).get("status") == "timed_out"}
         with self.lock:
             free = [n for n in due if n not in self.in_flight
                     and not self.sites_in_flight[site_of(plan.sources[n].url)]]
             if name not in free:
                 return [], None
-            batch = [name] + [n for n in free if n != name][:BATCH - 1]
+            others = [] if name in alone else [n for n in free if n != name and n not in alone]
+            batch = [name] + others[:BATCH - 1]
             for source in batch:
                 self.in_flight.add(source)
                 self.sites_in_flight[site_of(plan.sources[source].url)] += 1
