@@ -6,9 +6,11 @@ from .clusters import site_name
 from .errors import NotFound, StoreError
 from .fingerprint_index import Fingerprints, story_day
 from .issues import label as issue_label
-from .runs import RUN_STATUSES, run_status
+from .locks import Claim, site_lock, source_lock
+from .runs import RUN_STATUSES, process_alive, process_identity, run_failed, run_status
 from .store import Store
 from .stories import STATUSES, Conflict
 
-__all__ = ["CANDIDATE_FIELDS", "Conflict", "Fingerprints", "NotFound", "RUN_STATUSES", "STATUSES", "Store", "StoreError", "clock",
-           "issue_label", "run_status", "site_name", "story_day"]
+__all__ = ["CANDIDATE_FIELDS", "Claim", "Conflict", "Fingerprints", "NotFound", "RUN_STATUSES", "STATUSES", "Store",
+           "StoreError", "clock", "issue_label", "process_alive", "process_identity", "run_failed", "run_status", "site_lock", "site_name",
+           "source_lock", "story_day"]

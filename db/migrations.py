@@ -506,6 +506,39 @@ def m030_users(db: Database) -> None:
 
 
 @migrations()
+def m040_scheduling(db: Database) -> None:
+    # The schedule of each source, kept so that it survives a restart (scheduler/ computes it): the regular
+    # time its next run is for (slot_at), when it runs (due_at: the slot plus jitter, or later while it backs
+    # off), the failure backoff (retry_at, retry_reason) beside the site's own (backoff_until), and the
+    # schedule they were computed for. crawl_locks: a source (or a site) being crawled, by the process named;
+    # a lock whose process is gone is free. scheduler: the daemon's heartbeat, one row.
+    db.executescript(
+        """
+        ALTER TABLE source_state ADD COLUMN slot_at TEXT;
+        ALTER TABLE source_state ADD COLUMN due_at TEXT;
+        ALTER TABLE source_state ADD COLUMN retry_at TEXT;
+        ALTER TABLE source_state ADD COLUMN retry_reason TEXT;
+        ALTER TABLE source_state ADD COLUMN schedule TEXT;
+        CREATE TABLE crawl_locks (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            taken_at TEXT NOT NULL
+        );
+        CREATE INDEX crawl_locks_holder ON crawl_locks (holder);
+        CREATE TABLE scheduler (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            process TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            beat_at TEXT NOT NULL,
+            stopped_at TEXT,
+            note TEXT
+        );
+        CREATE INDEX runs_new_items ON runs (source, id) WHERE new > 0;
+        """
+    )
+
+
+@migrations()
 def m050_issues(db: Database) -> None:
     # Issues of the newsletter and the stories in them. A story is in at most one issue (story_id UNIQUE): an
     # issue's stories are never offered again, and removing one from a draft offers it again. While an issue

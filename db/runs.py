@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 RUN_STATUSES = ("running", "ok", "empty", "failed", "partial", "timed_out", "interrupted")
 # Ended on purpose before they were done; they keep what they stored.
 CUT_SHORT = ("timed_out", "interrupted")
+# A failed run, for backing off and for health: it failed, or it ran out of time having found nothing.
+# An interrupted run (we stopped it) neither fails nor succeeds.
+FAILED_RUN = "(status = 'failed' OR (status = 'timed_out' AND new + duplicates = 0))"
 
 
 def run_status(*, new: int, duplicates: int, error_count: int, not_modified: bool = False,
@@ -95,6 +98,11 @@ def finish(conn: sqlite3.Connection, run_id: int, *, pages: int, duplicates: int
                  [utc_now(), status, summary, run_id])
 
 
+def run_failed(run: dict) -> bool:
+    """FAILED_RUN for a run read from the store."""
+    return run["status"] == "failed" or (run["status"] == "timed_out" and not run["new"] + run["duplicates"])
+
+
 def close_orphaned(conn: sqlite3.Connection) -> int:
     """Close as interrupted every running run whose process is gone; returns how many."""
     orphans = [(run_id, process) for run_id, process in
@@ -102,14 +110,46 @@ def close_orphaned(conn: sqlite3.Connection) -> int:
                if not process_alive(process)]
     for run_id, process in orphans:
         pid = str(process).split(":", 1)[0] if process else "unknown"
-        conn.execute(
-            "UPDATE runs SET status = 'interrupted', finished_at = ?, "
-            "new = (SELECT COUNT(*) FROM candidates WHERE run_id = runs.id), "
-            "summary = ? WHERE id = ?",
-            [utc_now(), f"interrupted: its crawl process (pid {pid}) ended before the run was closed; "
-                        "what it stored is kept", run_id],
-        )
+        close_cut_short(conn, run_id, "interrupted", f"interrupted: its crawl process (pid {pid}) ended before "
+                                                     "the run was closed; what it stored is kept")
     return len(orphans)
+
+
+def running_of(conn: sqlite3.Connection, process: str) -> list[dict]:
+    """The runs the process named (process_identity()) has running: id, source, started_at."""
+    return fetch_rows(conn, "SELECT id, source, started_at FROM runs WHERE status = 'running' AND process = ? "
+                            "ORDER BY id", [process])
+
+
+def close_cut_short(conn: sqlite3.Connection, run_id: int, status: str, summary: str) -> None:
+    """Close a running run whose process can no longer close it (gone, or killed at a time limit) as cut short
+    (timed_out or interrupted), counting what it stored and recording why as its error."""
+    if status not in CUT_SHORT:
+        raise StoreError(f"a run closed from outside is cut short; use one of: {', '.join(CUT_SHORT)}")
+    updated = conn.execute(
+        "UPDATE runs SET status = ?, finished_at = ?, new = (SELECT COUNT(*) FROM candidates WHERE run_id = runs.id), "
+        "error_count = error_count + 1, summary = ? WHERE id = ? AND status = 'running'",
+        [status, utc_now(), summary, run_id],
+    ).rowcount
+    if updated:
+        conn.execute("INSERT INTO run_errors (run_id, url, message, level) VALUES (?, NULL, ?, 'error')",
+                     [run_id, summary])
+
+
+def failure_streak(conn: sqlite3.Connection, source: str) -> tuple[int, str | None, str | None]:
+    """(failed runs in a row, when the first of them started, when the last ended) for a source; (0, None, None)
+    when its last closed run did not fail. Interrupted runs neither break nor lengthen a streak."""
+    count, since, last = conn.execute(
+        f"SELECT COUNT(*), MIN(started_at), MAX(finished_at) FROM runs WHERE source = ? AND {FAILED_RUN} AND id > "
+        "COALESCE((SELECT MAX(id) FROM runs WHERE source = ? AND status NOT IN ('running', 'interrupted') "
+        f"AND NOT {FAILED_RUN}), 0)", [source, source]).fetchone()
+    return count, since, last
+
+
+def new_item_times(conn: sqlite3.Connection, source: str, limit: int) -> list[str]:
+    """When the source's latest runs that stored new articles started, newest first."""
+    return [row[0] for row in conn.execute(
+        "SELECT started_at FROM runs WHERE source = ? AND new > 0 ORDER BY id DESC LIMIT ?", [source, limit])]
 
 
 def _check_running(conn: sqlite3.Connection, run_id: int) -> None:

@@ -12,8 +12,10 @@ from sqlite_utils import Database
 from . import (
     candidates,
     fingerprint_index,
+    heartbeat,
     issues,
     labels,
+    locks,
     queue,
     source_state,
     stories,
@@ -445,9 +447,69 @@ class Store:
         with self._writing() as conn:
             source_state.set_backoff(conn, source, until, reason)
 
-    def backoffs(self) -> dict[str, tuple[str, str]]:
-        """{source: (until, reason)} for the sources to be left alone still."""
-        return source_state.backoffs(self.conn)
+    def backoffs(self, *, scheduled: bool = False) -> dict[str, tuple[str, str]]:
+        """{source: (until, reason)} for the sources to be left alone still: their site asked us to, or (for a
+        scheduled crawl) they failed and wait for their next try (db/source_state.py, the one rule)."""
+        return source_state.backoffs(self.conn, scheduled=scheduled)
+
+    # -- schedules, locks and the scheduler (db/source_state.py, db/locks.py, db/heartbeat.py) --
+
+    def schedule_states(self) -> dict[str, dict]:
+        """{source: its schedule state} (slot_at, due_at, retry_at, retry_reason, schedule, backoff_until,
+        backoff_reason), for the sources that have one."""
+        return source_state.schedule_states(self.conn)
+
+    def save_schedules(self, states: dict[str, dict]) -> None:
+        """Write {source: schedule fields} in one transaction."""
+        with self._writing() as conn:
+            for source, fields in states.items():
+                source_state.save_schedule(conn, source, **fields)
+
+    def claim_sources(self, sites: dict[str, str], *, due_by: str | None = None) -> locks.Claim:
+        """Lock {source: its site} for this process in one transaction: those another live process crawls are
+        left out, and with due_by those not due by then (db/locks.py)."""
+        with self._writing() as conn:
+            return locks.claim(conn, sites, due_by=due_by)
+
+    def release_claims(self) -> int:
+        """Free every lock this process holds."""
+        with self._writing() as conn:
+            return locks.release(conn)
+
+    def crawl_locks(self) -> dict[str, tuple[str, str]]:
+        """{lock name ("source:NAME", "site:SITE"): (holder's pid, since when)} of the locks held by live processes."""
+        return locks.held(self.conn)
+
+    def failure_streak(self, source: str) -> tuple[int, str | None, str | None]:
+        """(failed runs in a row, when the first started, when the last ended) of a source (db.runs.FAILED_RUN)."""
+        return run_records.failure_streak(self.conn, source)
+
+    def new_item_times(self, source: str, limit: int = 30) -> list[str]:
+        """When the source's latest runs that stored something new started, newest first."""
+        return run_records.new_item_times(self.conn, source, limit)
+
+    def running_runs_of(self, process: str) -> list[dict]:
+        """The runs a process (db.process_identity) has running: id, source, started_at."""
+        return run_records.running_of(self.conn, process)
+
+    def close_cut_short(self, closing: dict[int, tuple[str, str]]) -> None:
+        """Close running runs whose process cannot ({run id: (timed_out | interrupted, why)}), in one transaction."""
+        with self._writing() as conn:
+            for run_id, (status, summary) in closing.items():
+                run_records.close_cut_short(conn, run_id, status, summary)
+
+    def take_scheduler(self, note: str) -> None:
+        """Become the home's scheduler; StoreError while another live process is it."""
+        with self._writing() as conn:
+            heartbeat.take(conn, note)
+
+    def scheduler_beat(self, note: str, *, stopped: bool = False) -> None:
+        with self._writing() as conn:
+            heartbeat.beat(conn, note, stopped=stopped)
+
+    def scheduler_state(self) -> dict | None:
+        """The scheduler's process, started_at, beat_at, stopped_at, note and whether it is running."""
+        return heartbeat.state(self.conn)
 
     # -- conditional GET -------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import click
 from crawler import __version__
 from crawler.errors import NewsdeskError
 from db import StoreError
-from newsdesk.commands import classify, crawl, demo, home, issue, queue, review, sources, story, users
+from newsdesk.commands import classify, crawl, demo, home, issue, queue, review, schedule, sources, story, users
 from newsdesk.home_option import home_option
 
 
@@ -36,7 +36,7 @@ def main() -> None:
 
 for command in (home.init, sources.sources, crawl.crawl, crawl.extract,
                 queue.queue, queue.search, queue.approve, queue.reject, queue.move, queue.restore,
-                classify.classify, story.story, issue.issue, users.users, review.review, demo.demo):
+                classify.classify, story.story, issue.issue, users.users, review.review, schedule.schedule, demo.demo):
     main.add_command(command)
 
 if __name__ == "__main__":

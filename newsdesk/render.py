@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from crawler.configuration.sections import CLASSIFIER_DEFAULTS, Newsletter
-from crawler.configuration.source_status import SourcesReport, SourceStatus
+from crawler.configuration.source_status import WELL, SourcesReport, SourceStatus
 from db import CANDIDATE_FIELDS, clock, site_name
 from review.issue_layout import Issue, IssueSection, IssueStory
 from review.queue import Listing
@@ -23,6 +24,7 @@ if TYPE_CHECKING:   # the crawl loads Scrapy, extraction lxml: a command that sh
     from crawler.crawl.runner import SourceResult
     from crawler.extraction import Article
     from review.issues import Exported, IssuePage
+    from scheduler.status import ScheduleStatus
 
 DEFAULT_ZONE = Newsletter.timezone
 
@@ -80,7 +82,9 @@ def source_line(status: SourceStatus, zone: str = DEFAULT_ZONE) -> str:
     """`wire  feed  https://x.cn/rss.xml  (every 30m; last run 2026-11-03 09:30 CST ok, 3 new)`."""
     source, last_run = status.source, status.last_run
     state = "" if source.enabled else " [disabled]"
-    schedule = source.every and f"every {source.every}" or source.cron and f"cron {source.cron}" or "manual"
+    schedule = source.every and f"every {source.every}" or source.cron and f"cron {source.cron}" or "default schedule"
+    if source.quiet:
+        schedule += f", quiet {source.quiet}"
     run = "never run"
     if last_run:
         run = f"last run {clock.local_time(last_run['started_at'], zone)} {last_run['status']}, {last_run['new']} new"
@@ -96,25 +100,47 @@ def source_lines(report: SourcesReport, *, as_json: bool = False) -> list[str]:
     return [source_line(status, report.zone) for status in report.statuses]
 
 
-def health_line(status: SourceStatus, zone: str = DEFAULT_ZONE) -> str:
-    """`!! wire: failed; last success never; failing 3 runs in a row; HTTP 404...`: `!!` when it needs an operator."""
+def health_line(status: SourceStatus, zone: str = DEFAULT_ZONE, now: datetime | None = None) -> str:
+    """`!! wire: failed; failing since 2026-11-18 09:00 CST (3 failed runs in a row); next try ...; last success
+    never; HTTP 404...`: `!!` when it needs an operator."""
     from crawler.crawl.retry_after import (
         backing_off_note,  # Scrapy's package: only when a health is shown
     )
 
+    now = now or clock.now()
+    parts = [f"{'!!' if status.rank(now) != WELL else 'ok'} {status.source.name}: {status.status}"]
+    if status.failing_since:
+        failed = status.failing_in_a_row
+        parts.append(f"failing since {clock.local_time(status.failing_since, zone)} "
+                     f"({failed} failed run{'s' if failed != 1 else ''} in a row)")
+        if status.retry:
+            parts.append(f"next try {clock.local_time(status.retry[0], zone)}")
+    quiet_since = status.quiet_since(now)
+    if quiet_since:
+        usual = status.usual_gap
+        parts.append(f"quiet: nothing new since {clock.local_time(quiet_since, zone)} (usually every "
+                     f"{_duration(usual)})")
     last_ok = clock.local_time(status.last_success, zone) if status.last_success else "never"
-    failing = status.failing_in_a_row
-    backing_off = backing_off_note(*status.backoff, zone) if status.backoff else ""
-    flag = "!!" if status.needs_attention else "ok"
-    return (f"{flag:<2} {status.source.name}: {status.status}; last success {last_ok}"
-            f"{f'; failing {failing} runs in a row' if failing else ''}"
-            f"{f'; {backing_off}' if backing_off else ''}"
-            f"{f'; {status.newest_error}' if status.newest_error else ''}"
-            f"{'' if status.source.enabled else ' [disabled]'}")
+    parts.append(f"last success {last_ok}")
+    if status.backoff:
+        parts.append(backing_off_note(*status.backoff, zone))
+    if status.newest_error:
+        parts.append(status.newest_error)
+    return "; ".join(parts) + ("" if status.source.enabled else " [disabled]")
+
+
+def _duration(span: timedelta) -> str:
+    """`45 min`, `6 h`, `3 days`: a gap as people say it."""
+    minutes = span.total_seconds() / 60
+    if minutes < 90:
+        return f"{max(1, round(minutes))} min"
+    if minutes < 48 * 60:
+        return f"{round(minutes / 60)} h"
+    return f"{round(minutes / 1440)} days"
 
 
 def health_lines(report: SourcesReport) -> list[str]:
-    return [health_line(status, report.zone) for status in report.statuses]
+    return [health_line(status, report.zone, report.now) for status in report.statuses]
 
 
 def preview_lines(previews: list[dict[str, Any]], zone: str = DEFAULT_ZONE) -> list[str]:
@@ -259,3 +285,30 @@ def exported_line(exported: Exported, target: Path) -> str:
         return line + (f"; issue {issue.total} is published now: its stories are not offered again, and it "
                        "exports the same later")
     return line + ("; a preview: nothing was recorded" if issue.status == "draft" else "")
+
+
+def schedule_lines(status: ScheduleStatus) -> list[str]:
+    """`schedule status`: the daemon's state, then each source's next due time, soonest first."""
+    daemon, zone = status.scheduler, status.zone
+    if daemon is None:
+        lines = ["scheduler: never run for this home; start it with `newsdesk schedule`, or run "
+                 "`newsdesk crawl --due` from cron"]
+    elif daemon["running"]:
+        lines = [f"scheduler: running (pid {daemon['pid']}) since {clock.local_time(daemon['started_at'], zone)}; "
+                 f"last heartbeat {clock.local_time(daemon['beat_at'], zone)}; {daemon['note']}"]
+    else:
+        ended = daemon["stopped_at"] or daemon["beat_at"]
+        how = "stopped" if daemon["stopped_at"] else "gone without stopping (killed?); last heartbeat"
+        lines = [f"scheduler: not running ({how} {clock.local_time(ended, zone)}); start it with `newsdesk schedule`"]
+    if not status.sources:
+        return lines + ["no enabled sources; add one with `newsdesk sources add`"]
+    width = max(len(row.name) for row in status.sources)
+    for row in status.sources:
+        when = "due now" if row.due_at <= status.now else f"next {clock.local_time(row.due_at, zone)}"
+        line = f"  {row.name:<{width}}  {when:<26} {row.schedule}"
+        if row.crawling:
+            line += f"; crawling now (pid {row.crawling})"
+        if row.backoff:
+            line += f"; backing off until {clock.local_time(row.backoff[0], zone)}: {row.backoff[1]}"
+        lines.append(line)
+    return lines

@@ -17,6 +17,7 @@ from crawler.configuration.home import Home
 from crawler.configuration.source_status import SourcesReport, sources_health
 from crawler.configuration.sources import Source, set_enabled
 from crawler.errors import NewsdeskError
+from db import Store, clock, source_lock
 
 TEST_TIMEOUT_SECONDS = 120
 CRAWL_LOG = "desk-crawls.log"     # in the home: what crawls started from the desk printed
@@ -59,11 +60,17 @@ def dry_run(home: Home, name: str, *, limit: int = 20, timeout: float = TEST_TIM
     return DryRun(source, [json.loads(line) for line in done.stdout.splitlines() if line.strip()])
 
 
-def crawl_now(home: Home, name: str) -> None:
-    """Start `newsdesk crawl --source NAME` in the background; its run appears in the source's runs."""
+def crawl_now(home: Home, name: str) -> str:
+    """Start `newsdesk crawl --source NAME` in the background (it takes the source's lock like every crawl); its
+    run appears in the source's runs. Returns what was done, for the operator."""
     source = home.sources().get(name)
     if not source.enabled:
         raise NewsdeskError(f"source '{name}' is disabled; enable it first")
+    with Store(home.database) as store:
+        holder = store.crawl_locks().get(source_lock(name))
+    if holder is not None:
+        return (f"{name} is being crawled already (pid {holder[0]}, since "
+                f"{clock.local_time(holder[1], home.sections().timezone)}); its run appears below when it is done")
     log_path: Path = home.path / CRAWL_LOG
     with open(log_path, "ab") as log:
         # A session of its own: the crawl outlives a restart of the desk and is not hit by the desk's Ctrl-C.
@@ -71,3 +78,4 @@ def crawl_now(home: Home, name: str) -> None:
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     # Reaped when it ends, so that a long-running desk leaves no zombie processes behind.
     threading.Thread(target=process.wait, name=f"crawl {name}", daemon=True).start()
+    return f"started a crawl of {name}; its run appears below when it begins (reload the page)"

@@ -13,19 +13,23 @@ from crawler.errors import NewsdeskError
 from db import Store
 
 DEFAULT_HOME = "newsdesk-home"
+# Where a crawl reads sources.yaml and sections.yaml when not from the home itself: the scheduler daemon points its
+# crawls at the copies it last read whole, so that a half-saved edit never reaches a crawl.
+CONFIG_VARIABLE = "NEWSDESK_CONFIG_DIR"
 
 
 @dataclass(frozen=True)
 class Home:
     path: Path
+    config: Path | None = None     # the folder of sources.yaml and sections.yaml, when not the home itself
 
     @property
     def sources_file(self) -> Path:
-        return self.path / "sources.yaml"
+        return (self.config or self.path) / "sources.yaml"
 
     @property
     def sections_file(self) -> Path:
-        return self.path / "sections.yaml"
+        return (self.config or self.path) / "sections.yaml"
 
     @property
     def database(self) -> Path:
@@ -50,8 +54,10 @@ class Home:
 
 
 def resolve_home(option: str | None) -> Home:
-    """--home, else $NEWSDESK_HOME, else ./newsdesk-home."""
-    return Home(Path(option or os.environ.get("NEWSDESK_HOME") or DEFAULT_HOME).expanduser())
+    """--home, else $NEWSDESK_HOME, else ./newsdesk-home (its configuration from $NEWSDESK_CONFIG_DIR when set)."""
+    config = os.environ.get(CONFIG_VARIABLE)
+    return Home(Path(option or os.environ.get("NEWSDESK_HOME") or DEFAULT_HOME).expanduser(),
+                Path(config) if config else None)
 
 
 def default_file(name: str) -> str:

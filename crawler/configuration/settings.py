@@ -5,8 +5,11 @@ Operators set them under `settings:` in sources.yaml; a test checks the README d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from crawler.configuration.schedules import check_schedule
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,13 @@ class Setting:
     default: Any
     help: str
     minimum: float = 0      # the smallest value that makes sense (numbers only)
+    check: Callable[[Any], Any] | None = None   # a further check of the value; raises ValueError saying why
+
+
+def _fraction(value: float) -> float:
+    if value > 1:
+        raise ValueError(f"must be a fraction from 0 to 1, not {value!r}")
+    return value
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -38,7 +48,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_retry_after", 60, "Seconds of Retry-After (on 429 or 503) waited for before a retry; a site asking "
                                    "for longer is left alone until the time it asked for."),
     Setting("dedup_window_days", 30, "A new article is compared with stories dated within this many days of it."),
+    Setting("default_schedule", "1h", "How often a source that sets neither every nor cron is crawled: an interval "
+                                      "(30m, 2h) or five cron fields.", check=check_schedule),
+    Setting("schedule_jitter", 0.1, "A scheduled run starts up to this fraction of its source's interval after its "
+                                    "due time, at random (at most 15 minutes), so sources do not all fire at once.",
+            check=_fraction),
+    Setting("max_crawls_at_once", 2, "Crawl processes the scheduler runs side by side (each runs up to "
+                                     "max_sites_at_once sites).", minimum=1),
 )
 
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}
 MINIMUMS: dict[str, float] = {s.name: s.minimum for s in SETTINGS}
+CHECKS: dict[str, Callable[[Any], Any]] = {s.name: s.check for s in SETTINGS if s.check is not None}

@@ -13,7 +13,8 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from crawler.configuration.settings import DEFAULTS, MINIMUMS
+from crawler.configuration.schedules import check_cron, parse_every, parse_quiet
+from crawler.configuration.settings import CHECKS, DEFAULTS, MINIMUMS
 from crawler.configuration.yaml_files import read_yaml, update_yaml
 from crawler.errors import ConfigError
 from crawler.formats.canonical import clean_url
@@ -21,12 +22,10 @@ from crawler.formats.canonical import clean_url
 KINDS = ("feed", "listing", "sitemap")
 NAME_PATTERN = re.compile(r"^[\w][\w.-]*$")
 HOST_PATTERN = re.compile(r"[\w.-]+")     # \w: internationalised names (例子.中国) are hosts too
-EVERY_PATTERN = re.compile(r"^(\d+)\s*([smhd])$")
-EVERY_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # Fields that mean something for one kind of source only: elsewhere they would be silently ignored.
 KIND_ONLY_FIELDS = {"links": "listing", "depth": "listing", "max_age_days": "sitemap"}
 SOURCE_FIELDS = {
-    "name", "kind", "url", "every", "cron", "links", "encoding", "enabled",
+    "name", "kind", "url", "every", "cron", "quiet", "links", "encoding", "enabled",
     "depth", "max_age_days", "authority",
 }
 
@@ -40,6 +39,7 @@ class Source:
     url: str
     every: str | None = None
     cron: str | None = None
+    quiet: str | None = None    # "22:00-07:00": hours (the newsletter's time zone) when it is not crawled on schedule
     links: str | None = None
     encoding: str | None = None
     enabled: bool = True
@@ -50,7 +50,7 @@ class Source:
     def as_yaml(self) -> dict[str, Any]:
         """The entry as an operator writes it: required fields, then only what differs from the defaults."""
         entry: dict[str, Any] = {"name": self.name, "kind": self.kind, "url": self.url}
-        for name in ("every", "cron", "links", "encoding"):
+        for name in ("every", "cron", "quiet", "links", "encoding"):
             if getattr(self, name):
                 entry[name] = getattr(self, name)
         for name, default in (("enabled", True), ("depth", 2), ("max_age_days", 7), ("authority", 1.0)):
@@ -70,14 +70,6 @@ class SourcesConfig:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none configured"
         raise ConfigError(f"no source named '{name}' in sources.yaml (known: {known}); see `newsdesk sources list`")
-
-
-def parse_every(value: str) -> int:
-    """'30m' -> 1800 seconds."""
-    match = EVERY_PATTERN.match(str(value).strip())
-    if not match or int(match.group(1)) == 0:
-        raise ValueError("must be a number and a unit, like 30m, 2h or 1d")
-    return int(match.group(1)) * EVERY_SECONDS[match.group(2)]
 
 
 def check_url(url: Any) -> str:
@@ -108,15 +100,6 @@ def _check_css(selector: str) -> None:
         GenericTranslator().css_to_xpath(selector)
     except SelectorError as exc:
         raise ValueError(f"'{selector}' is not a valid CSS selector ({exc})") from None
-
-
-def _check_cron(expression: str) -> None:
-    from apscheduler.triggers.cron import CronTrigger
-
-    try:
-        CronTrigger.from_crontab(expression)
-    except ValueError as exc:
-        raise ValueError(f"'{expression}' is not a cron expression of 5 fields ({exc})") from None
 
 
 def _number(value: Any, *, minimum: float, integer: bool = False) -> float | int:
@@ -160,8 +143,11 @@ def validate_source(raw: Any) -> Source:
         check("every", parse_every)
         values["every"] = str(raw["every"]).strip()
     if "cron" in raw:
-        check("cron", lambda v: _check_cron(str(v)))
+        check("cron", lambda v: check_cron(str(v)))
         values["cron"] = str(raw["cron"])
+    if "quiet" in raw:
+        check("quiet", lambda v: parse_quiet(str(v)))
+        values["quiet"] = str(raw["quiet"]).strip()
     if "links" in raw:
         check("links", lambda v: _check_css(str(v)))
         values["links"] = str(raw["links"])
@@ -206,6 +192,11 @@ def _validate_settings(raw: Any, path: Path) -> dict[str, Any]:
         else:
             try:
                 value = _number(value, minimum=MINIMUMS[key], integer=isinstance(default, int))
+            except ValueError as exc:
+                raise ConfigError(f"{path.name}: settings: '{key}' {exc}") from None
+        if key in CHECKS:
+            try:
+                value = CHECKS[key](value)
             except ValueError as exc:
                 raise ConfigError(f"{path.name}: settings: '{key}' {exc}") from None
         settings[key] = value

@@ -61,12 +61,14 @@ def select_sources(home: Home, names: list[str] | None, *, include_disabled: boo
 
 
 def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_items: int | None = None,
-              progress: CrawlProgress | None = None, log_level: str = "CRITICAL") -> list[SourceResult]:
+              progress: CrawlProgress | None = None, log_level: str = "CRITICAL",
+              scheduled: bool = False) -> list[SourceResult]:
     """Crawl the sources (concurrently, politely) and return what each run did.
 
     Every source's run is bounded (crawler/configuration/settings.py) and recorded, whatever fails; SIGINT or SIGTERM
     stops the crawl within seconds, and the results say which signal did. A source whose site asked us
-    to come back later is not crawled until then.
+    to come back later is not crawled until then; in a scheduled crawl, neither is a failing source before its
+    next try (db's backoffs: one rule for both).
     Scrapy's own log stays quiet unless asked for (-v): every failure is in the run records and the summary.
     """
     with interruptible() as interruption, contextlib.ExitStack() as stack:
@@ -87,12 +89,13 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
                                                  may_train=True)
         except (NewsdeskError, StoreError) as error:   # a damaged model, a busy database: said per source
             return _not_started(stack, home, dry_run, sources, error)
-        return _crawl(settings, context, sources, int(config.settings["max_sites_at_once"]), progress, interruption)
+        return _crawl(settings, context, sources, int(config.settings["max_sites_at_once"]), progress, interruption,
+                      scheduled)
 
 
 def _crawl(settings: Settings, context: CrawlContext, sources: list[Source], sites_at_once: int,
-           progress: CrawlProgress | None, interruption: Interruption) -> list[SourceResult]:
-    backoffs = context.store.backoffs() if context.store is not None else {}
+           progress: CrawlProgress | None, interruption: Interruption, scheduled: bool) -> list[SourceResult]:
+    backoffs = context.store.backoffs(scheduled=scheduled) if context.store is not None else {}
     results = {s.name: SourceResult(s, RunTally(), not_run=backing_off_note(*backoffs[s.name], settings.get("NEWSDESK_TIMEZONE")))
                for s in sources if s.name in backoffs}
     to_run = [s for s in sources if s.name not in backoffs]

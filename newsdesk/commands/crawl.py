@@ -14,22 +14,20 @@ from newsdesk.home_option import current_home, home_option
 
 @click.command()
 @click.option("--source", "names", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--due", is_flag=True, help="Only the sources whose scheduled time has come (for cron); "
+                                         "prints nothing when none has.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 @home_option
-def crawl(names: tuple[str, ...], verbose: bool) -> None:
+def crawl(names: tuple[str, ...], due: bool, verbose: bool) -> None:
     """Collect now from every enabled source (or those named) and print a summary per source."""
-    from crawler.crawl.runner import (
-        configure_progress,
-        exit_code,
-        run_crawl,
-        select_sources,
-    )
+    from crawler.crawl.runner import configure_progress, exit_code
+    from scheduler.crawls import crawl as crawl_sources
 
-    home = current_home()
-    results = run_crawl(home, select_sources(home, list(names)), progress=configure_progress(),
-                        log_level="INFO" if verbose else "CRITICAL")
-    for line in render.summary_lines(results):
-        click.echo(line)
+    results = crawl_sources(current_home(), list(names), due=due, progress=configure_progress(),
+                            log_level="INFO" if verbose else "CRITICAL")
+    if results or not due:
+        for line in render.summary_lines(results):
+            click.echo(line)
     sys.exit(exit_code(results))
 
 

@@ -200,6 +200,5 @@ def try_source(name: str):
 
 @desk_pages.post("/sources/<name>/crawl")
 def crawl_source(name: str):
-    source_operations.crawl_now(context.desk().home, name)
-    flash(f"started a crawl of {name}; its run appears below when it begins (reload the page)")
+    flash(source_operations.crawl_now(context.desk().home, name))
     return back()

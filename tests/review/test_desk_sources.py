@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -94,3 +95,16 @@ def test_crawl_now_starts_a_crawl_whose_run_appears_on_the_page(operator):
     assert "1 new, 0 already stored" in client.get("/sources").get_data(as_text=True)
     post(client, "/sources/retired/crawl", {"next": "/sources"}, page="/sources")
     assert "source 'retired' is disabled; enable it first" in flashes(client, "/sources")
+
+
+def test_crawl_now_says_when_the_source_is_being_crawled_already(operator):
+    home, client = operator
+    with Store(home / "newsdesk.db") as store:
+        assert store.claim_sources({"wire": "127.0.0.1"}).claimed   # this process crawls wire, as far as anyone knows
+        try:
+            post(client, "/sources/wire/crawl", {"next": "/sources"}, page="/sources")
+            [message] = flashes(client, "/sources")
+            assert message.startswith(f"wire is being crawled already (pid {os.getpid()}, since "), message
+        finally:
+            store.release_claims()
+        assert len(store.runs("wire")) == 1    # only the run the fixture wrote: nothing was started
