@@ -14,10 +14,13 @@ from newsdesk.home_option import current_home, home_option
 
 @click.command()
 @click.option("--source", "names", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--shard", metavar="I/N", help="Crawl only the sources whose site hashes to shard I of N "
+                                            "(N crawl processes side by side, a site always in the same one).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 @home_option
-def crawl(names: tuple[str, ...], verbose: bool) -> None:
+def crawl(names: tuple[str, ...], shard: str | None, verbose: bool) -> None:
     """Collect now from every enabled source (or those named) and print a summary per source."""
+    from crawler.configuration.shards import in_shard, parse_shard
     from crawler.crawl.runner import (
         configure_progress,
         exit_code,
@@ -26,7 +29,8 @@ def crawl(names: tuple[str, ...], verbose: bool) -> None:
     )
 
     home = current_home()
-    results = run_crawl(home, select_sources(home, list(names)), progress=configure_progress(),
+    sources = in_shard(select_sources(home, list(names)), parse_shard(shard) if shard else None)
+    results = run_crawl(home, sources, progress=configure_progress(),
                         log_level="INFO" if verbose else "CRITICAL")
     for line in render.summary_lines(results):
         click.echo(line)
