@@ -84,6 +84,10 @@ class Refusal(Exception):
         super().__init__(message)
         self.kind = kind
 
+    def __reduce__(self):
+        # It comes back from a worker process by pickle, which would call __init__ with the message alone.
+        return Refusal, (self.kind, str(self))
+
 
 @dataclass
 class Worked:
