@@ -42,6 +42,7 @@ bench: $(STAMP) $(ENCODER)
 	$(BIN)/python benchmarks/dedup.py
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/threads.py
+	$(BIN)/python benchmarks/crawl.py
 
 clean:
 	rm -rf $(VENV) newsdesk-home .pytest_cache

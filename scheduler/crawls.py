@@ -8,6 +8,7 @@ is ever crawled by two processes at once, and moves each source's schedule on wh
 from __future__ import annotations
 
 from crawler.configuration.home import Home
+from crawler.configuration.shards import in_shard
 from crawler.crawl.items import RunTally
 from crawler.crawl.progress import CrawlProgress
 from crawler.crawl.runner import SourceResult, run_crawl, select_sources
@@ -17,14 +18,15 @@ from scheduler.due import iso
 from scheduler.plan import Plan, move_on, sync
 
 
-def crawl(home: Home, names: list[str] | None = None, *, due: bool = False, progress: CrawlProgress | None = None,
-          log_level: str = "CRITICAL") -> list[SourceResult]:
+def crawl(home: Home, names: list[str] | None = None, *, due: bool = False, shard: tuple[int, int] | None = None,
+          progress: CrawlProgress | None = None, log_level: str = "CRITICAL") -> list[SourceResult]:
     """Crawl the sources named (every enabled one without names); with due, only those whose time has come.
 
     A source another process is crawling (it, or another source of its site) is not run, and says so; a due
-    crawl leaves out, silently, the sources not due. Each source that ran gets its next due time.
+    crawl leaves out, silently, the sources not due; a shard (i, N) keeps the sources whose site hashes to it.
+    Each source that ran gets its next due time.
     """
-    chosen = select_sources(home, names)
+    chosen = in_shard(select_sources(home, names), shard)
     plan = Plan.read(home)
     with Store(home.database) as store:
         sync(store, plan, clock.now())

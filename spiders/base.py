@@ -1,54 +1,66 @@
-"""What every Newsdesk spider shares: its source, its tally, article requests and failure handling."""
+"""What reading every kind of source shares: the run it reads for, article requests, failure handling."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.configuration.sources import Source
-from crawler.crawl.context import CrawlContext
 from crawler.crawl.failures import AlreadyStored, describe_failure
-from crawler.crawl.items import FetchedPage, RunTally
+from crawler.crawl.items import FetchedPage
 from crawler.crawl.robots import RobotsUnreadable
 from crawler.crawl.run_stop import RunStopped
-from crawler.formats.canonical import same_site
+from crawler.crawl.runs import RUN, SourceRun
+from crawler.formats.canonical import clean_url, same_site, site_of
 from crawler.formats.fetch_rules import ARTICLE, SOURCE, first_url, scheme_refusal
+
+if TYPE_CHECKING:
+    from spiders.sources import SourcesSpider
 
 logger = logging.getLogger(__name__)
 
+ERRBACK = "newsdesk_errback"   # request.meta: the reader's method that hears of the request's failure
 
-class SourceSpider(scrapy.Spider):
-    """A spider for one configured source. Subclasses parse the source's start page into article requests.
 
-    No request of a run is dont_filter: Scrapy's duplicate filter is the run's visited set, so no URL
-    (a sitemap listing itself, pagination leading back, a redirect to a page already fetched) is fetched twice.
+class SourceReader:
+    """Reads one source for its run. Subclasses (one per kind) parse the source's start page into requests.
+
+    No request of a run is dont_filter: the crawl's duplicate filter is each run's visited set
+    (crawler.crawl.visited), so no URL (a sitemap listing itself, pagination leading back, a redirect to a
+    page already fetched) is fetched twice in a run.
     """
 
     conditional = False  # whether the source's URL is fetched with conditional GET (feeds)
 
-    def __init__(self, source: Source, run_id: int | None = None, context: CrawlContext | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(name=source.name, **kwargs)
-        self.source = source
-        self.tally = RunTally()
-        self.run_id = run_id                   # the run record's, started by the crawl (none in a dry run)
-        self.context = context                 # the store and classifier the crawl's components share
+    def __init__(self, spider: "SourcesSpider", run: SourceRun) -> None:
+        self.spider = spider
+        self.run = run
+        self.source = run.source
+        self.tally = run.tally
         self.articles_requested = 0
         self.seen_articles: set[str] = set()
 
-    async def start(self):
-        for request in self.start_requests_for_source():
-            yield request
+    @property
+    def settings(self):
+        return self.spider.settings
 
-    def start_requests_for_source(self) -> Iterator[scrapy.Request]:
+    def request(self, url: str, callback: str, errback: str, *, meta: dict[str, Any] | None = None,
+                cb_kwargs: dict[str, Any] | None = None) -> scrapy.Request:
+        """A request of this run: its answer goes to the reader's `callback` method, a failure to `errback`;
+        it is downloaded in its site's slot, so per-domain politeness holds across the sources of a site."""
+        return scrapy.Request(url, callback=self.spider.answered, errback=self.spider.failed,
+                              cb_kwargs={"step": callback, **(cb_kwargs or {})},
+                              meta={RUN: self.source.name, ERRBACK: errback, "download_slot": site_of(url),
+                                    **(meta or {})})
+
+    def start_requests(self) -> Iterator[scrapy.Request]:
         meta = {"role": SOURCE}
         if self.conditional:
             meta.update(conditional=True, handle_httpstatus_list=[304])
-        yield scrapy.Request(self.source.url, callback=self.parse_source, errback=self.start_failed, meta=meta)
+        yield self.request(self.source.url, "parse_source", "start_failed", meta=meta)
 
     def parse_source(self, response: Response):
         """The source's own page; when it redirected to another site, the operator hears that it moved."""
@@ -56,6 +68,9 @@ class SourceSpider(scrapy.Spider):
             self.tally.note(self.source.url, f"moved to {response.url} (redirect); "
                                               "update the source's url in sources.yaml")
         yield from self.parse_start(response)
+
+    def parse_start(self, response: Response, **kwargs: Any):
+        raise NotImplementedError
 
     # -- article pages ---------------------------------------------------------------
 
@@ -68,11 +83,33 @@ class SourceSpider(scrapy.Spider):
     def max_items(self) -> int:
         return self.settings.getint("NEWSDESK_MAX_ITEMS")
 
-    def article_request(self, url: str, hints: dict[str, Any] | None = None,
-                        errback=None) -> scrapy.Request | None:
-        """A request for one article page, or None: already asked for, the run's article budget is spent,
-        or a URL Newsdesk never fetches (said once for the run, under that URL)."""
-        if url in self.seen_articles or self.articles_requested >= self.max_items:
+    def article_requests(self, links: Iterable[tuple[str, dict[str, Any] | None]],
+                         errback: str = "article_failed") -> Iterator[scrapy.Request]:
+        """Requests for the article pages linked, in order (see article_request)."""
+        links = list(links)
+        stored = self.stored_urls(url for url, _ in links)
+        for url, hints in links:
+            request = self.article_request(url, hints, errback, stored=stored)
+            if request is not None:
+                yield request
+
+    def stored_urls(self, urls: Iterable[str]) -> set[str]:
+        """Those of these links whose page is stored already (as clean URLs), asked of the store at once."""
+        return self.spider.stored([clean_url(url) for url in urls if url not in self.seen_articles
+                                   and scheme_refusal(url) is None])
+
+    def article_request(self, url: str, hints: dict[str, Any] | None = None, errback: str = "article_failed",
+                        *, stored: set[str] = frozenset()) -> scrapy.Request | None:
+        """A request for one article page, or None: already asked for, stored already (a duplicate, not
+        counted toward the run's article budget), the budget (max_items_per_source) is spent, or a URL
+        Newsdesk never fetches (said once for the run, under that URL)."""
+        if url in self.seen_articles:
+            return None
+        if stored and clean_url(url) in stored:
+            self.seen_articles.add(url)
+            self.tally.duplicates += 1
+            return None
+        if self.articles_requested >= self.max_items:
             return None
         self.seen_articles.add(url)
         refusal = scheme_refusal(url)
@@ -80,10 +117,7 @@ class SourceSpider(scrapy.Spider):
             self.tally.error(url, refusal)
             return None
         self.articles_requested += 1
-        return scrapy.Request(
-            url, callback=self.parse_article, errback=errback or self.article_failed,
-            meta={"role": ARTICLE, "hints": hints or {}},
-        )
+        return self.request(url, "parse_article", errback, meta={"role": ARTICLE, "hints": hints or {}})
 
     def parse_article(self, response: Response):
         self.tally.pages += 1

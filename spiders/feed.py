@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -9,11 +11,12 @@ from crawler.crawl.failures import AlreadyStored, Refused
 from crawler.crawl.items import FetchedPage
 from crawler.crawl.run_stop import RunStopped
 from crawler.formats.feeds import FeedError, parse_feed
-from spiders.base import SourceSpider
+from spiders.base import SourceReader
+
+logger = logging.getLogger(__name__)
 
 
-class FeedSpider(SourceSpider):
-    name = "feed"
+class FeedReader(SourceReader):
     conditional = True
 
     def parse_start(self, response: Response):
@@ -29,19 +32,20 @@ class FeedSpider(SourceSpider):
             self.tally.error(response.url, str(exc))
             return
         if feed.warning:
-            self.logger.warning("%s: %s", self.source.name, feed.warning)
+            logger.warning("%s: %s", self.source.name, feed.warning)
         linked = [entry for entry in feed.entries if entry.link]
         if feed.entries and not linked:
             # Nothing to fetch, and the run would look merely empty: say why.
             damage = f"; {feed.warning}" if feed.warning else ""
             self.tally.error(response.url, f"{len(feed.entries)} entries and none has a link{damage}; "
                                            "check the feed in a browser or ask the site")
+        stored = self.stored_urls(entry.link for entry in linked)
         for entry in feed.entries:
             if not entry.link:
                 if linked and entry.hints.get("content"):
                     self.tally.error(None, f"entry '{entry.hints.get('title', '?')}' has no link; skipped")
                 continue
-            request = self.article_request(entry.link, entry.hints, errback=self.entry_page_failed)
+            request = self.article_request(entry.link, entry.hints, "entry_page_failed", stored=stored)
             if request is not None:
                 yield request
 

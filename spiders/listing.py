@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.formats.charset import decode_html
@@ -12,11 +11,11 @@ from crawler.formats.listing_links import (
     links_by_selector,
     next_page_url,
 )
-from spiders.base import SourceSpider
+from spiders.base import SourceReader
 
 
-class ListingSpider(SourceSpider):
-    name = "listing"  # no conditional GET: listings change without telling; always read them
+class ListingReader(SourceReader):
+    """No conditional GET: listings change without telling; always read them."""
 
     def parse_start(self, response: Response, page: int = 0):
         self.tally.pages += 1
@@ -36,12 +35,9 @@ class ListingSpider(SourceSpider):
             if not urls:
                 self.tally.error(response.url, "found no article links on the listing page; "
                                                "give a links: selector")
-        for url in urls:
-            request = self.article_request(url)
-            if request is not None:
-                yield request
+        yield from self.article_requests((url, None) for url in urls)
         if page < self.source.depth:
             following = next_page_url(text, response.url)
             if following:
-                yield scrapy.Request(following, callback=self.parse_start, errback=self.start_failed,
-                                     cb_kwargs={"page": page + 1}, meta={"role": FOLLOW})
+                yield self.request(following, "parse_start", "start_failed", cb_kwargs={"page": page + 1},
+                                   meta={"role": FOLLOW})

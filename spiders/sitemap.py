@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import scrapy
 from scrapy.http import Response
 
 from crawler.formats.fetch_rules import FOLLOW
 from crawler.formats.sitemaps import SitemapError, parse_sitemap
-from spiders.base import SourceSpider
+from spiders.base import SourceReader
 
 MAX_INDEX_DEPTH = 3
 
 
-class SitemapSpider(SourceSpider):
+class SitemapReader(SourceReader):
     """No conditional GET here: an unchanged index can still point at regenerated child sitemaps."""
-
-    name = "sitemap"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.sitemaps_seen: set[str] = {self.source.url}   # the source's own: requested by SourceSpider
+        self.sitemaps_seen: set[str] = {self.source.url}   # the source's own: requested by SourceReader
         self.sitemap_limit_reached = False
 
     def parse_start(self, response: Response, depth: int = 0):
@@ -44,11 +41,9 @@ class SitemapSpider(SourceSpider):
                                                "(it lists itself?); nothing to fetch; check it in a browser")
             yield from children
             return
-        for entry in sitemap.urls:
-            hints = {"published_at": entry.published_at, "title": entry.title}
-            request = self.article_request(entry.url, {k: v for k, v in hints.items() if v})
-            if request is not None:
-                yield request
+        yield from self.article_requests(
+            (entry.url, {k: v for k, v in (("published_at", entry.published_at), ("title", entry.title)) if v})
+            for entry in sitemap.urls)
 
     def _sitemap_requests(self, urls: list[str], depth: int):
         """Requests for the sitemaps not requested yet, as many as the run's max_sitemaps_per_run allows; a
@@ -64,8 +59,7 @@ class SitemapSpider(SourceSpider):
                                            "(max_sitemaps_per_run)")
                 return
             self.sitemaps_seen.add(url)
-            yield scrapy.Request(url, callback=self.parse_start, errback=self.start_failed, cb_kwargs={"depth": depth},
-                                 meta={"role": FOLLOW})
+            yield self.request(url, "parse_start", "start_failed", cb_kwargs={"depth": depth}, meta={"role": FOLLOW})
 
     def _sitemaps_in_robots(self, response: Response):
         urls = [line.split(":", 1)[1].strip() for line in response.text.splitlines()

@@ -47,6 +47,7 @@ SETTINGS: tuple[Setting, ...] = (
                                      "it stored (0: no limit)."),
     Setting("max_retry_after", 60, "Seconds of Retry-After (on 429 or 503) waited for before a retry; a site asking "
                                    "for longer is left alone until the time it asked for."),
+    Setting("workers", 0, "Processes that extract and classify pages beside the crawl's own (0: one per core)."),
     Setting("dedup_window_days", 30, "A new article is compared with stories dated within this many days of it."),
     Setting("default_schedule", "1h", "How often a source that sets neither every nor cron is crawled: an interval "
                                       "(30m, 2h) or five cron fields.", check=check_schedule),

@@ -1,4 +1,4 @@
-"""What the parts of one crawl share: the store and the classifier, made once by the runner.
+"""What the parts of one crawl share: the store, the classifier and the sources' runs, made once by the runner.
 
 Scrapy copies its settings for every crawler, and neither a database connection nor a classifier can
 be copied, so the runner opens them once and hands this context to each source's spider; a component
@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from crawler.classify import Classifier
+from crawler.crawl.runs import RunBook
 from db import Store
 
 logger = logging.getLogger(__name__)
@@ -25,11 +27,18 @@ class CrawlContext:
     store: Store | None              # read-only in a dry run; None in a dry run of a home with no database yet
     dry_run: bool = False
     classifier: Classifier | None = None
+    runs: RunBook = field(default_factory=RunBook)   # every source's run in this crawl
+    pool: Any = None                 # crawler.crawl.page_pool.PagePool: where pages are worked (the runner's)
 
     @property
     def writable_store(self) -> Store | None:
         """The store a real crawl writes to; None in a dry run, where nothing may be skipped, sent or written."""
         return None if self.dry_run else self.store
+
+    def stored(self, urls: list[str]) -> set[str]:
+        """Those of these clean URLs stored already (not fetched again); none in a dry run or without a store."""
+        store = self.writable_store
+        return store.known_urls(urls) if store is not None and urls else set()
 
     @classmethod
     @contextlib.contextmanager
@@ -49,6 +58,12 @@ class CrawlContext:
 def context_of(crawler) -> CrawlContext | None:
     """The crawl's context, from the spider the runner gave it to (None for a crawler built without one)."""
     return getattr(getattr(crawler, "spider", None), "context", None)
+
+
+def runs_of(crawler) -> RunBook | None:
+    """The crawl's runs, by source name (None for a crawler built without a context)."""
+    context = context_of(crawler)
+    return context.runs if context is not None else None
 
 
 def store_of(crawler) -> Store | None:

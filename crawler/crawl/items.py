@@ -1,60 +1,13 @@
-"""What flows through the pipeline: a fetched page from a spider, then the candidate built from it."""
+"""What flows through the pipeline (a fetched page, then the candidate: crawler/articles.py) and each run's tally."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
-from db import CANDIDATE_FIELDS
+from crawler.articles import Candidate, FetchedPage
 
-
-@dataclass
-class FetchedPage:
-    """A page a spider fetched (or a feed entry's own content when its page failed), not yet extracted."""
-
-    source: str
-    url: str                                 # where the body came from, after redirects
-    body: bytes
-    requested_url: str | None = None         # the URL asked for, before redirects (None: url itself)
-    content_type: str | None = None
-    encoding: str | None = None              # the operator's override from sources.yaml
-    hints: dict[str, Any] = field(default_factory=dict)  # title, published_at, author, summary from a feed/sitemap
-    from_feed: bool = False                  # body is the feed entry's content, the page itself failed
-
-
-@dataclass
-class Candidate:
-    """One article ready to queue: extracted, canonicalised, checked for copies."""
-
-    source: str
-    url: str                                 # canonical
-    fetched_url: str
-    title: str | None
-    text: str
-    published_at: str | None = None
-    author: str | None = None
-    outlet: str | None = None
-    summary: str | None = None
-    language: str | None = None
-    declared_canonical: str | None = None
-    requested_url: str | None = None         # the URL asked for, before redirects; not stored
-    text_hash: str | None = None
-    cluster_id: int | None = None
-    section: str | None = None
-    status: str = "pending"
-    id: int | None = None
-    authority: float = 1.0                   # the source's, so the story's representative can prefer it
-    fingerprints: Any = None                 # db.fingerprint_index.Fingerprints: for the index, not a column
-    section_confidence: float | None = None  # the classifier's: how sure it is of the section, 0..1
-    relevance: float | None = None           # how close the story is to the newsletter's topic, 0..1
-    explanation: str | None = None           # why, in words: the terms that decided it
-    classified_by: str | None = None         # "rules" or "rules+classifier-0003"
-    run_id: int | None = None                # the run that stored it
-    charset: str | None = None               # the codec the page's bytes were read with
-
-    def store_fields(self) -> dict[str, Any]:
-        """The fields the store keeps (db.CANDIDATE_FIELDS); the others are for the pipeline only."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in CANDIDATE_FIELDS}
+__all__ = ["Candidate", "FetchedPage", "RunTally"]
 
 
 @dataclass

@@ -9,14 +9,15 @@ import random
 import time
 from urllib.parse import urljoin
 
-from scrapy import signals
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import NotConfigured
 from w3lib.url import safe_url_string
 
-from crawler.crawl.context import writable_store_of
+from crawler.crawl.context import runs_of, writable_store_of
 from crawler.crawl.failures import FIRST_TRY_AT, AlreadyStored, Refused
-from crawler.formats.canonical import clean_url
+from crawler.crawl.run_stop import FINISHED
+from crawler.crawl.runs import run_closed
+from crawler.formats.canonical import clean_url, site_of
 from crawler.formats.fetch_rules import (
     ARTICLE,
     first_url,
@@ -60,7 +61,10 @@ class SafeRedirects(RedirectMiddleware):
             refusal = redirect_refusal(request.meta.get("role"), first_url(request), target)
             if refusal:
                 raise Refused(refusal)
-        return super().process_response(request, response)
+        followed = super().process_response(request, response)
+        if followed is not response and "download_slot" in followed.meta:
+            followed.meta["download_slot"] = site_of(followed.url)   # the politeness of the site it leads to
+        return followed
 
 
 class KnownUrlFilter:
@@ -89,17 +93,17 @@ class ConditionalGet:
     behind a 304 on the next run. Dry runs neither send nor save them.
     """
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, runs) -> None:
         self.store = store
-        self.pending: dict[str, tuple[str | None, str | None]] = {}
+        self.runs = runs
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = writable_store_of(crawler)
-        if store is None:
+        store, runs = writable_store_of(crawler), runs_of(crawler)
+        if store is None or runs is None:
             raise NotConfigured
-        middleware = cls(store)
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        middleware = cls(store, runs)
+        crawler.signals.connect(middleware.run_closed, signal=run_closed)
         return middleware
 
     def process_request(self, request, spider=None):
@@ -112,20 +116,21 @@ class ConditionalGet:
         return None
 
     def process_response(self, request, response, spider=None):
-        if request.meta.get("conditional") and response.status == 200:
+        run = self.runs.of_request(request)
+        if request.meta.get("conditional") and response.status == 200 and run is not None:
             etag = response.headers.get("ETag")
             modified = response.headers.get("Last-Modified")
             if etag or modified:
-                self.pending[request.url] = (
+                run.validators[request.url] = (
                     etag.decode("latin-1") if etag else None,
                     modified.decode("latin-1") if modified else None,
                 )
         return response
 
-    def spider_closed(self, spider, reason):
-        if reason != "finished" or spider.tally.errors:
+    def run_closed(self, run, reason: str) -> None:
+        if reason != FINISHED or run.tally.errors:
             return
-        for url, (etag, modified) in self.pending.items():
+        for url, (etag, modified) in run.validators.items():
             self.store.save_http_validators(url, etag, modified)
 
 

@@ -7,6 +7,8 @@ from typing import Callable, TextIO
 
 from scrapy import signals
 
+from crawler.crawl.runs import run_closed, run_opened
+
 
 @dataclass
 class CrawlProgress:
@@ -36,21 +38,21 @@ class CrawlProgress:
         self.echo(f"crawling {sources} source{'s' if sources != 1 else ''}")
 
     def watch(self, crawler) -> None:
-        """Follow one source's crawler through its signals."""
-        crawler.signals.connect(self.source_started, signal=signals.spider_opened, weak=False)
-        crawler.signals.connect(self.source_finished, signal=signals.spider_closed, weak=False)
+        """Follow the crawl's runs through its crawler's signals."""
+        crawler.signals.connect(self.source_started, signal=run_opened, weak=False)
+        crawler.signals.connect(self.source_finished, signal=run_closed, weak=False)
         if self.articles:
             crawler.signals.connect(self.article, signal=signals.item_scraped, weak=False)
 
-    def source_started(self, spider) -> None:
-        self.echo(f"  {spider.source.name}: started")
+    def source_started(self, run) -> None:
+        self.echo(f"  {run.name}: started")
 
-    def source_finished(self, spider, reason: str) -> None:
+    def source_finished(self, run, reason: str) -> None:
         self.finished += 1
-        self.new += spider.tally.new
-        errors = f", {len(spider.tally.errors)} errors" if spider.tally.errors else ""
-        self.echo(f"  {spider.source.name}: finished, {spider.tally.new} new{errors} "
+        self.new += run.tally.new
+        errors = f", {len(run.tally.errors)} errors" if run.tally.errors else ""
+        self.echo(f"  {run.name}: finished, {run.tally.new} new{errors} "
                   f"({self.new} new so far; {self.finished} of {self.sources} sources done)")
 
     def article(self, item, response, spider) -> None:
-        self.echo(f"  {spider.source.name}: + {(item.title or item.url)[:60]}")
+        self.echo(f"  {item.source}: + {(item.title or item.url)[:60]}")

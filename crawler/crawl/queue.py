@@ -1,5 +1,5 @@
-"""The order sources run in (a site's one after another, a few sites side by side), and stopping it all
-within seconds on SIGINT or SIGTERM."""
+"""The order sources run in (a site's one after another, a few sites side by side), fed lazily to the crawl's one
+crawler, and stopping it all within seconds on SIGINT or SIGTERM."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ import logging
 import signal
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.configuration.sources import Source
+from crawler.crawl.runs import SourceRun
 from crawler.formats.canonical import site_of
 
 logger = logging.getLogger(__name__)
@@ -59,35 +60,99 @@ def interruptible() -> Iterator[Interruption]:
             signal.signal(signum, handler)
 
 
-class CrawlQueue:
-    """Runs each source's crawler in its turn, in this process's reactor, until all ran or a signal came.
+class SourceQueue:
+    """The sources of a crawl in the order their runs start: a site's sources one after another (a source's
+    time limit counts its own time, not its turn's wait), up to `sites_at_once` sites side by side. The spider
+    takes the runs lazily (`runs()`); a run's close (`finished`) lets the next of its site start.
 
-    `begin(source)` is called just before a source's crawler is built and returns the spider's extra
-    arguments; what it raises, or what building the crawler raises, is kept in `failures`.
+    `begin(source)` starts a run (its record, and whatever the crawl holds for it); what it raises is kept in
+    `failures` and the site goes on with its next source.
     """
 
-    def __init__(self, process: CrawlerProcess, crawlers: list[tuple[Source, Crawler]], *, sites_at_once: int,
-                 begin: Callable[[Source], dict], interruption: Interruption) -> None:
-        by_site: dict[str, deque] = defaultdict(deque)
-        for source, crawler in crawlers:
-            by_site[site_of(source.url)].append((source, crawler))
-        self.process = process
-        self.waiting = deque(by_site.values())
+    def __init__(self, sources: list[Source], *, sites_at_once: int, begin: Callable[[Source], SourceRun]) -> None:
+        by_site: dict[str, deque[Source]] = defaultdict(deque)
+        for source in sources:
+            by_site[site_of(source.url)].append(source)
+        self.waiting: deque[deque[Source]] = deque(by_site.values())
         self.sites_at_once = max(1, sites_at_once)
         self.begin = begin
+        self.ready: deque[Source] = deque()        # sources whose turn has come
+        self.sites: dict[str, deque[Source]] = {}  # a source running -> the rest of its site
+        self.started: set[str] = set()
+        self.failures: dict[str, BaseException] = {}
+        self.stopping = False
+        self.wakeup: Deferred | None = None
+        while self.waiting and len(self.ready) < self.sites_at_once:
+            self._take(self.waiting.popleft())
+
+    def _take(self, site: deque[Source]) -> None:
+        source = site.popleft()
+        self.sites[source.name] = site
+        self.ready.append(source)
+
+    async def runs(self) -> AsyncIterator[SourceRun]:
+        """Each source's run when its turn comes, until every source ran or the crawl stops."""
+        while not self.stopping:
+            if self.ready:
+                source = self.ready.popleft()
+                self.started.add(source.name)
+                try:
+                    run = self.begin(source)
+                except Exception as exc:   # its lock is held, the database is busy: said in its summary line
+                    self.failures[source.name] = exc
+                    self._next_after(source.name)
+                    continue
+                yield run
+            elif self.sites:
+                self.wakeup = Deferred()
+                await maybe_deferred_to_future(self.wakeup)
+            else:
+                return
+
+    def finished(self, run: SourceRun, reason: str = "") -> None:
+        """A run closed: the next source of its site (else of the next waiting site) may start."""
+        self._next_after(run.name)
+        self._wake()
+
+    def _next_after(self, name: str) -> None:
+        site = self.sites.pop(name, None)
+        if site is None:
+            return
+        if site:
+            self._take(site)
+        elif self.waiting:
+            self._take(self.waiting.popleft())
+
+    def stop(self) -> None:
+        """No source starts any more."""
+        self.stopping = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.wakeup is not None and not self.wakeup.called:
+            wakeup, self.wakeup = self.wakeup, None
+            wakeup.callback(None)
+
+
+class CrawlQueue:
+    """Runs the crawl's one crawler in this process's reactor until every source ran or a signal came."""
+
+    def __init__(self, process: CrawlerProcess, crawler: Crawler, sources: SourceQueue, *,
+                 interruption: Interruption, **spider_arguments: Any) -> None:
+        self.process = process
+        self.crawler = crawler
+        self.sources = sources
         self.interruption = interruption
-        self.started: set[int] = set()                      # id() of each crawler whose turn came
-        self.failures: dict[int, BaseException] = {}        # id() of a crawler -> why it failed to run
-        self.running: set[Crawler] = set()
-        self.sites_running = 0
+        self.spider_arguments = spider_arguments
+        self.failure: BaseException | None = None    # why the crawler could not run, if it could not
         self.stopping = False
 
     def run(self) -> None:
         """Blocks until every source ran, or until a signal stopped the crawl."""
-        if self.interruption.signum is not None or not self.waiting:
+        if self.interruption.signum is not None:
             return
         settings = self.process.settings
-        # The first crawler would install Scrapy's reactor when built; here it must run before that.
+        # The crawler would install Scrapy's reactor when built; here it must run before that.
         if not is_reactor_installed():
             install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
         from twisted.internet import reactor
@@ -101,42 +166,20 @@ class CrawlQueue:
     def _start(self) -> None:
         if self.interruption.signum is not None:
             self._interrupt(True)
-        while self.waiting and self.sites_running < self.sites_at_once and not self.stopping:
-            self.sites_running += 1
-            self._next(self.waiting.popleft())
-        self._stop_when_done()
-
-    def _next(self, site: deque) -> None:
-        """The site's next source, else the next waiting site, else this turn of the queue is over."""
-        from twisted.internet import reactor
-        if self.stopping:
-            site.clear()
-        if site:
-            source, crawler = site.popleft()
-            # Later, not from inside this crawl's callbacks: a crawler that fails at once would recurse.
-            self._crawl(source, crawler).addBoth(lambda _: reactor.callLater(0, self._next, site))
             return
-        if self.waiting and not self.stopping:
-            self._next(self.waiting.popleft())
-            return
-        self.sites_running -= 1
-        self._stop_when_done()
-
-    def _crawl(self, source: Source, crawler: Crawler) -> Deferred:
-        self.started.add(id(crawler))
         try:
-            done = self.process.crawl(crawler, source=source, **self.begin(source))
+            done = self.process.crawl(self.crawler, runs=self.sources.runs(), **self.spider_arguments)
         except Exception as exc:
-            self.failures[id(crawler)] = exc
-            return succeed(None)
-        self.running.add(crawler)
+            self.failure = exc
+            self._stop_now()
+            return
 
         def ended(result: Any) -> None:
-            self.running.discard(crawler)
             if isinstance(result, Failure):
-                self.failures.setdefault(id(crawler), result.value)
+                self.failure = result.value
+            self._stop_now()
 
-        return done.addBoth(ended)
+        done.addBoth(ended)
 
     def _interrupt(self, first: bool) -> None:
         """No source starts any more; running ones stop gracefully, or at once after GRACE_SECONDS or a
@@ -146,15 +189,13 @@ class CrawlQueue:
             self._stop_now()
             return
         self.stopping = True
-        for crawler in list(self.running):
-            deferred_from_coro(crawler.stop_async()).addErrback(
-                lambda failure: logger.debug("stopping a crawler: %s", failure.value))
-        reactor.callLater(GRACE_SECONDS, self._stop_now)
-        self._stop_when_done()
-
-    def _stop_when_done(self) -> None:
-        if self.sites_running == 0:
+        self.sources.stop()
+        if self.crawler.crawling:
+            deferred_from_coro(self.crawler.stop_async()).addErrback(
+                lambda failure: logger.debug("stopping the crawler: %s", failure.value))
+        else:
             self._stop_now()
+        reactor.callLater(GRACE_SECONDS, self._stop_now)
 
     def _stop_now(self) -> None:
         from twisted.internet import reactor

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from crawler.crawl.context import writable_store_of
+from crawler.crawl.context import runs_of, writable_store_of
 from crawler.crawl.failures import SiteAskedToWait
-from crawler.crawl.run_stop import SITE_ASKED_TO_WAIT, stop_run
+from crawler.crawl.run_stop import SITE_ASKED_TO_WAIT
 from db import clock
 
 # The statuses whose Retry-After asks us to come back later (RFC 9110 for 503, RFC 6585 for 429).
@@ -37,7 +37,7 @@ class RetryAfter:
         self.crawler = crawler
         self.cap = cap
         self.store = store           # None in a dry run: the backoff is reported, not recorded
-        self.stopping = False
+        self.runs = runs_of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -56,20 +56,20 @@ class RetryAfter:
             request.meta["retry_after"] = seconds
             return response
         until = (now + timedelta(seconds=seconds)).astimezone(UTC).isoformat(timespec="seconds")
-        self._back_off(until, f"the site asked us to (Retry-After on HTTP {response.status})")
+        self._back_off(request, until, f"the site asked us to (Retry-After on HTTP {response.status})")
         zone = self.crawler.settings.get("NEWSDESK_TIMEZONE", clock.DEFAULT_ZONE)
         raise SiteAskedToWait(
             f"HTTP {response.status} with Retry-After: the site asked us to wait until {clock.local_time(until, zone)}, "
             f"longer than max_retry_after ({self.cap:g} s); not retried, and the source is left alone until then")
 
-    def _back_off(self, until: str, reason: str) -> None:
+    def _back_off(self, request, until: str, reason: str) -> None:
         """Record the backoff, and end the run: the rest of it would ask the same site again."""
-        if self.stopping:
+        run = self.runs.of_request(request) if self.runs is not None else None
+        if run is None or run.stop_reason == SITE_ASKED_TO_WAIT:
             return
-        self.stopping = True
+        run.stop(SITE_ASKED_TO_WAIT)
         if self.store is not None:
-            self.store.set_backoff(self.crawler.spider.name, until, reason)
-        stop_run(self.crawler, SITE_ASKED_TO_WAIT)
+            self.store.set_backoff(run.name, until, reason)
 
 
 def backing_off_note(until: str, reason: str, zone: str) -> str:

@@ -1,5 +1,6 @@
 """robots.txt as RFC 9309 reads it: one that cannot be read (5xx, timeout, no connection) disallows its
-host for this run; a missing one (4xx) allows everything. Nothing is remembered across runs."""
+host for this crawl; a missing one (4xx) allows everything. Read once per host per crawl, whatever the number
+of its sources; nothing is remembered across crawls."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.crawl.failures import Refused, describe_failure
+from crawler.crawl.runs import RUN
 
 
 class RobotsUnreadable(Refused):
@@ -36,7 +38,7 @@ class RobotsRule(RobotsTxtMiddleware):
         url = urlparse_cached(request)
         if url.netloc not in self._parsers:
             waiting = self._parsers[url.netloc] = Deferred()
-            parser = await self._read(f"{url.scheme}://{url.netloc}/robots.txt", url.netloc)
+            parser = await self._read(f"{url.scheme}://{url.netloc}/robots.txt", url.netloc, request)
             self._parsers[url.netloc] = parser
             waiting.callback(parser)
         parser = self._parsers[url.netloc]
@@ -44,9 +46,11 @@ class RobotsRule(RobotsTxtMiddleware):
             return await maybe_deferred_to_future(parser)
         return parser
 
-    async def _read(self, robots_url: str, host: str):
+    async def _read(self, robots_url: str, host: str, asking: Request):
+        # Fetched once per host in a crawl, for the run that first asks, in its site's download slot.
+        meta = {key: asking.meta[key] for key in (RUN, "download_slot") if key in asking.meta}
         robots_request = Request(robots_url, priority=self.DOWNLOAD_PRIORITY, callback=NO_CALLBACK,
-                                 meta={"dont_obey_robotstxt": True})
+                                 meta={"dont_obey_robotstxt": True, **meta})
         try:
             response = await self.crawler.engine.download_async(robots_request)
         except IgnoreRequest:

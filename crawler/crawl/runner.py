@@ -1,4 +1,4 @@
-"""Run a crawl of some sources in this process: one Scrapy crawler per source, one store, a result per source.
+"""Run a crawl of some sources in this process: one Scrapy crawler for all, one store, a result per source.
 
 Scrapy's reactor cannot restart in a process, so this runs once per process; the scheduler starts a
 `newsdesk crawl` subprocess for each crawl.
@@ -15,17 +15,20 @@ from typing import TextIO
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.articles import PageWork
 from crawler.classify.encoder import encoder_for
 from crawler.classify.home_classifier import home_classifier
 from crawler.configuration.home import Home
 from crawler.configuration.sources import Source
 from crawler.crawl.context import CrawlContext
 from crawler.crawl.items import RunTally
+from crawler.crawl.page_pool import PagePool, worker_count
 from crawler.crawl.progress import CrawlProgress
-from crawler.crawl.queue import CrawlQueue, Interruption, interruptible
-from crawler.crawl.recorder import ENDED_EARLY, RunRecorder
+from crawler.crawl.queue import CrawlQueue, Interruption, SourceQueue, interruptible
+from crawler.crawl.recorder import RunRecorder
 from crawler.crawl.retry_after import backing_off_note
 from crawler.crawl.run_stop import SHUTDOWN
+from crawler.crawl.runs import SourceRun, run_closed
 from crawler.crawl.settings import scrapy_settings
 from crawler.errors import NewsdeskError
 from db import Store, StoreError, run_status
@@ -84,56 +87,82 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
         settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # dates without an offset, times in run messages
         try:
             context = stack.enter_context(CrawlContext.opened(home.database, dry_run=dry_run))
-            # Built once, before any source starts (every crawler shares it); retrained first when due.
+            # Built once, before any source starts (every worker shares it); retrained first when due.
             context.classifier = home_classifier(home.path, newsletter, store=context.writable_store,
                                                  may_train=True)
         except (NewsdeskError, StoreError) as error:   # a damaged model, a busy database: said per source
             return _not_started(stack, home, dry_run, sources, error)
-        return _crawl(settings, context, sources, int(config.settings["max_sites_at_once"]), progress, interruption,
-                      scheduled)
+        return _crawl(settings, context, stack, sources, int(config.settings["max_sites_at_once"]), progress,
+                      interruption, scheduled)
 
 
-def _crawl(settings: Settings, context: CrawlContext, sources: list[Source], sites_at_once: int,
-           progress: CrawlProgress | None, interruption: Interruption, scheduled: bool) -> list[SourceResult]:
+def _crawl(settings: Settings, context: CrawlContext, stack: contextlib.ExitStack, sources: list[Source],
+           sites_at_once: int, progress: CrawlProgress | None, interruption: Interruption,
+           scheduled: bool) -> list[SourceResult]:
     backoffs = context.store.backoffs(scheduled=scheduled) if context.store is not None else {}
     results = {s.name: SourceResult(s, RunTally(), not_run=backing_off_note(*backoffs[s.name], settings.get("NEWSDESK_TIMEZONE")))
                for s in sources if s.name in backoffs}
     to_run = [s for s in sources if s.name not in backoffs]
     store = context.writable_store
-    run_ids: dict[str, int] = {}
 
-    def begin(source: Source) -> dict:
-        """The run's record starts before its crawler is built, so that a failure to build is recorded."""
-        if store is not None:
-            run_ids[source.name] = store.start_run(source.name)
-        return {"run_id": run_ids.get(source.name), "context": context}
+    def begin(source: Source) -> SourceRun:
+        """The run's record starts when the source's turn comes, before anything is fetched for it."""
+        return context.runs.start(source, store.start_run(source.name) if store is not None else None)
 
-    crawlers = []
     if to_run:
+        work = PageWork(context.classifier, max_text_chars=settings.getint("NEWSDESK_MAX_TEXT_CHARS"),
+                        zone=settings.get("NEWSDESK_TIMEZONE"))
+        # Forked before Scrapy starts (crawler/crawl/page_pool.py); a dry run (`sources test`) works in its own process.
+        workers = 0 if context.dry_run else worker_count(settings.getint("NEWSDESK_WORKERS"))
+        context.pool = PagePool(work, workers)
+        stack.callback(context.pool.close)
         process = CrawlerProcess(settings)
         if progress is not None:
             progress.starting(len(to_run))
+        crawler = process.create_crawler("sources")
+        if progress is not None:
+            progress.watch(crawler)
+        queue = SourceQueue(to_run, sites_at_once=sites_at_once, begin=begin)
+        crawler.signals.connect(queue.finished, signal=run_closed)
+        crawl = CrawlQueue(process, crawler, queue, interruption=interruption, context=context)
+        crawl.run()
+        recorder = _recorder(crawler)
         for source in to_run:
-            crawler = process.create_crawler(source.kind)
-            if progress is not None:
-                progress.watch(crawler)
-            crawlers.append((source, crawler))
-        queue = CrawlQueue(process, crawlers, sites_at_once=sites_at_once, begin=begin, interruption=interruption)
-        queue.run()
-        for source, crawler in crawlers:
-            if id(crawler) not in queue.started:
-                results[source.name] = SourceResult(source, RunTally(), not_run="not run: the crawl was interrupted")
-                continue
-            tally = _close_run(crawler, queue.failures.get(id(crawler)), store, run_ids.get(source.name))
-            results[source.name] = SourceResult(source, tally)
+            results[source.name] = _result(source, context, queue, crawl.failure, recorder, store)
     for result in results.values():
         result.stopped_by = interruption.signum
     return [results[s.name] for s in sources]
 
 
+def _result(source: Source, context: CrawlContext, queue: SourceQueue, failure: BaseException | None,
+            recorder: RunRecorder | None, store: Store | None) -> SourceResult:
+    """A source's result, its run's record closed whatever happened: a run that could not begin, one the crawl
+    stopped too hard to close itself, one the crawler never reached."""
+    run = context.runs.get(source.name)
+    if source.name not in queue.started or (run is None and source.name not in queue.failures and failure is None):
+        return SourceResult(source, RunTally(), not_run="not run: the crawl was interrupted")
+    if run is None:   # it could not begin, or the crawler could not be built
+        tally = RunTally()
+        reason = could_not_start(queue.failures.get(source.name) or failure)
+        tally.error(None, reason)
+        if store is not None:
+            try:
+                store.finish_run(store.start_run(source.name), pages=0, duplicates=0, errors=tally.errors,
+                                 summary=reason)
+            except StoreError as exc:
+                tally.error(None, f"the run could not be recorded: {exc}")
+        return SourceResult(source, tally)
+    if not run.closed:
+        if failure is not None:
+            run.tally.error(None, f"could not run: {_one_line(failure)}")
+        if recorder is not None:
+            recorder.close(run, SHUTDOWN)
+    return SourceResult(source, run.tally)
+
+
 def _not_started(stack: contextlib.ExitStack, home: Home, dry_run: bool, sources: list[Source],
                  error: BaseException) -> list[SourceResult]:
-    """Every source failed before any crawler was built: each gets its run record (when the database can
+    """Every source failed before the crawler was built: each gets its run record (when the database can
     be written at all) and its summary line."""
     reason, results = could_not_start(error), []
     store = None
@@ -150,32 +179,6 @@ def _not_started(stack: contextlib.ExitStack, home: Home, dry_run: bool, sources
                              summary=reason)
         results.append(SourceResult(source, tally))
     return results
-
-
-def _close_run(crawler, failure: BaseException | None, store: Store | None, run_id: int | None) -> RunTally:
-    """The run's tally, its record closed whatever happened: a crawler that could not be built, or one
-    stopped too hard (crawler.crawl.queue) to close its own run."""
-    spider = getattr(crawler, "spider", None)
-    tally = spider.tally if spider is not None else RunTally()
-    recorder = _recorder(crawler)
-    try:
-        if recorder is not None and recorder.opened:
-            recorder.close(spider, SHUTDOWN)   # nothing to do when it closed itself
-            if failure is not None:
-                tally.error(None, f"could not run: {_one_line(failure)}")
-            return tally
-        # Never opened: it could not be built, or the crawl was stopped while it was being built.
-        if failure is not None:
-            reason = could_not_start(failure)
-        else:
-            tally.cut_short, reason = ENDED_EARLY[SHUTDOWN]
-        tally.error(None, reason)
-        if store is not None and run_id is not None:
-            store.finish_run(run_id, pages=0, duplicates=0, errors=[(None, reason)], cut_short=tally.cut_short,
-                             summary=reason)
-    except StoreError as exc:
-        tally.error(None, f"the run could not be recorded: {exc}")
-    return tally
 
 
 def _recorder(crawler) -> RunRecorder | None:

@@ -21,10 +21,15 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "USER_AGENT": user_agent(s["contact"]),
         "ROBOTSTXT_OBEY": True,
-        # One crawler per source, mostly one site: no more in flight than the site's share. More would wait in
-        # Scrapy's downloader, where a run that stops (a limit, a signal) cannot take them back.
-        "CONCURRENT_REQUESTS": max(1, int(s["per_domain_concurrency"])),
+        # One crawler serves every source; politeness is per site: each request's download slot is its site
+        # (crawler.formats.canonical.site_of), so the per-domain concurrency and delay hold across the sources
+        # of a site, and the downloader-aware queue takes the next request from the least busy site.
+        "CONCURRENT_REQUESTS": max(1, int(s["per_domain_concurrency"])) * max(1, int(s["max_sites_at_once"])),
         "CONCURRENT_REQUESTS_PER_DOMAIN": int(s["per_domain_concurrency"]),
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+        "DUPEFILTER_CLASS": "crawler.crawl.visited.RunVisited",
+        "DOWNLOADER": "crawler.crawl.downloader.PoliteDownloader",
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,   # Scrapy would parse each callback's source again per response
         "DOWNLOAD_DELAY": float(s["per_domain_delay"]),
         "RANDOMIZE_DOWNLOAD_DELAY": True,
         "DOWNLOAD_TIMEOUT": float(s["timeout"]),
@@ -38,8 +43,9 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
         "NEWSDESK_MAX_SITEMAPS": int(s["max_sitemaps_per_run"]),
         "NEWSDESK_MAX_RETRY_AFTER": float(s["max_retry_after"]),
         "NEWSDESK_MAX_PAGES": int(s["max_pages_per_run"]),
-        # Scrapy's CloseSpider extension: one crawler per source, so this bounds each source's run.
-        "CLOSESPIDER_TIMEOUT": float(s["max_run_minutes"]) * 60,
+        # Each source's run has its own clock (crawler.crawl.recorder).
+        "NEWSDESK_MAX_RUN_SECONDS": float(s["max_run_minutes"]) * 60,
+        "NEWSDESK_WORKERS": int(s["workers"]),
         "NEWSDESK_DEDUP_WINDOW_DAYS": int(s["dedup_window_days"]),
         "NEWSDESK_MAX_TEXT_CHARS": int(s["max_text_chars"]),
         # The newsletter's time zone (sections.yaml; the crawl sets it): dates that name no offset are read there,
@@ -49,17 +55,19 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
         "COOKIES_ENABLED": False,
         # Only http and https are fetched: no handler for file:, data:, s3: or ftp: (crawler/fetch_rules.py
         # refuses them with a reason before they get here).
-        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None},
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None,
+                              "http": "crawler.crawl.run_stop.GatedDownloads",
+                              "https": "crawler.crawl.run_stop.GatedDownloads"},
         # Only the extensions a crawl uses: no telnet console, no remote control (an HTTP endpoint that runs
         # Python for whoever holds its token), no feed export, log stats, memory watch or spider state.
-        "EXTENSIONS_BASE": {"scrapy.extensions.corestats.CoreStats": 0,
-                            "scrapy.extensions.closespider.CloseSpider": 0},
+        "EXTENSIONS_BASE": {"scrapy.extensions.corestats.CoreStats": 0},
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,   # Scrapy's server that runs code sent to it: never for a crawler
         "LOG_LEVEL": "WARNING",
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "HTTPERROR_ALLOW_ALL": False,
         "DOWNLOADER_MIDDLEWARES": {
+            "crawler.crawl.run_stop.RunGate": 5,
             "crawler.crawl.middlewares.FetchRules": 10,
             "crawler.crawl.middlewares.TryClock": 20,
             "crawler.crawl.middlewares.KnownUrlFilter": 50,
@@ -70,14 +78,11 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
             "crawler.crawl.middlewares.RetryBackoff": 560,
             "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
             "crawler.crawl.middlewares.SafeRedirects": 600,
-            "crawler.crawl.page_limit.PageLimit": 950,     # last before the network: counts what is really fetched
         },
         "SPIDER_MODULES": ["spiders"],
         "ITEM_PIPELINES": {
-            "crawler.crawl.pipelines.ExtractPipeline": 100,
-            "crawler.crawl.pipelines.CanonicalPipeline": 200,
+            "crawler.crawl.page_pool.PageWorkPipeline": 100,
             "crawler.crawl.pipelines.DuplicatePipeline": 300,
-            "crawler.crawl.classify_pipeline.ClassifyPipeline": 400,
             "crawler.crawl.pipelines.StorePipeline": 900,
         },
         "EXTENSIONS": {"crawler.crawl.recorder.RunRecorder": 100},

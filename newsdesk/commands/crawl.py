@@ -16,15 +16,18 @@ from newsdesk.home_option import current_home, home_option
 @click.option("--source", "names", multiple=True, help="Crawl only this source (repeatable).")
 @click.option("--due", is_flag=True, help="Only the sources whose scheduled time has come (for cron); "
                                          "prints nothing when none has.")
+@click.option("--shard", metavar="I/N", help="Crawl only the sources whose site hashes to shard I of N "
+                                            "(N crawl processes side by side, a site always in the same one).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 @home_option
-def crawl(names: tuple[str, ...], due: bool, verbose: bool) -> None:
+def crawl(names: tuple[str, ...], due: bool, shard: str | None, verbose: bool) -> None:
     """Collect now from every enabled source (or those named) and print a summary per source."""
+    from crawler.configuration.shards import parse_shard
     from crawler.crawl.runner import configure_progress, exit_code
     from scheduler.crawls import crawl as crawl_sources
 
-    results = crawl_sources(current_home(), list(names), due=due, progress=configure_progress(),
-                            log_level="INFO" if verbose else "CRITICAL")
+    results = crawl_sources(current_home(), list(names), due=due, shard=parse_shard(shard) if shard else None,
+                            progress=configure_progress(), log_level="INFO" if verbose else "CRITICAL")
     if results or not due:
         for line in render.summary_lines(results):
             click.echo(line)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, crawler_with
+from conftest import REPO
 from ruamel.yaml import YAML
 from support.classify_fixtures import cold, decided_home, newsletter  # noqa: F401  (fixtures)
 from support.decisions import add, originals
@@ -21,9 +21,7 @@ from crawler.configuration.sections import (
     load_sections,
     parse_sections,
 )
-from crawler.crawl.classify_pipeline import ClassifyPipeline
-from crawler.crawl.context import CrawlContext
-from crawler.crawl.items import Candidate
+from crawler.articles import Candidate, FetchedPage, PageWork, classify
 from crawler.errors import ConfigError
 from db import Store
 from newsdesk.cli import main
@@ -134,26 +132,27 @@ def test_the_readme_documents_every_classifier_setting_with_its_default():
 
 
 def test_the_pipeline_sets_section_confidence_relevance_explanation_and_filters(home):
-    context = CrawlContext(store=None, classifier=home_classifier(home))
-    pipeline = ClassifyPipeline.from_crawler(crawler_with(context))
-    policy = pipeline.process_item(Candidate(
+    classifier = home_classifier(home)
+    policy = classify(Candidate(
         source="s", url="https://gov.example.cn/zcwj/1.html", fetched_url="https://gov.example.cn/zcwj/1.html",
-        title="市政府印发《数字经济三年行动方案》", text="近日，市政府印发行动方案，加快数字经济发展。" * 3))
+        title="市政府印发《数字经济三年行动方案》", text="近日，市政府印发行动方案，加快数字经济发展。" * 3), classifier)
     assert (policy.section, policy.status, policy.classified_by) == ("政策要闻", "pending", "rules")
     assert policy.section_confidence > 0.5 and policy.relevance > 0.5 and "印发" in policy.explanation
-    policy_score = pipeline.classifier.classify(policy.title, policy.text, url=policy.url).rule_scores[0]
+    policy_score = classifier.classify(policy.title, policy.text, url=policy.url).rule_scores[0]
     assert "'zcwj' in the url (+3.0)" in [e.describe() for e in policy_score.evidence]
-    sport = pipeline.process_item(Candidate(
+    sport = classify(Candidate(
         source="s", url="https://a.example.cn/2.html", fetched_url="https://a.example.cn/2.html",
-        title="上海马拉松鸣枪开跑", text="3.8万名跑者参赛，男子组冠军成绩为2小时07分。" * 3))
+        title="上海马拉松鸣枪开跑", text="3.8万名跑者参赛，男子组冠军成绩为2小时07分。" * 3), classifier)
     assert sport.status == "filtered" and sport.relevance < 0.25 and sport.section
 
 
 def test_no_home_no_classification():
-    from scrapy.exceptions import NotConfigured
+    from support.pages import STORIES, article
 
-    with pytest.raises(NotConfigured):
-        ClassifyPipeline.from_crawler(crawler_with(None))
+    page = FetchedPage("s", "https://x.cn/1.html", article("芯片产线投产", paragraphs=STORIES["chip"]).encode(),
+                       content_type="text/html; charset=utf-8")
+    worked = PageWork(classifier=None)(page)
+    assert worked.candidate.title == "芯片产线投产" and worked.candidate.section is None
 
 
 def test_queue_lines_show_section_confidence_low_marks_and_relevance_of_filtered():
@@ -218,11 +217,10 @@ def test_train_writes_a_versioned_model_that_the_next_crawl_uses(decided_home):
     (folder / "classifier-0003.joblib").write_bytes(b"partial")
     assert versions(decided_home) == [1, 2] and load_model(decided_home).version == "classifier-0002"
     # What a crawl builds for its pipeline: the home's newest model.
-    context = CrawlContext(store=None, classifier=home_classifier(decided_home))
-    pipeline = ClassifyPipeline.from_crawler(crawler_with(context))
-    assert pipeline.classifier.trained.version == "classifier-0002"
-    item = pipeline.process_item(Candidate(source="s", url="u", fetched_url="u", title="量子计算新突破",
-                                           text="科研团队实现量子纠错新突破。"))
+    classifier = home_classifier(decided_home)
+    assert classifier.trained.version == "classifier-0002"
+    item = classify(Candidate(source="s", url="u", fetched_url="u", title="量子计算新突破",
+                              text="科研团队实现量子纠错新突破。"), classifier)
     assert item.section == "科技前沿" and item.classified_by.startswith("rules")
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import random
 
 from conftest import cli, queue_rows, write_sources
-from scrapy.utils.test import get_crawler
 from support.pages import STORIES, article, rss
 
-from crawler.crawl.items import FetchedPage
-from crawler.crawl.pipelines import ExtractPipeline
+from crawler.articles import FetchedPage, extract_candidate
 from crawler.crawl.settings import scrapy_settings
 from db import Store
 
@@ -129,8 +127,11 @@ def test_a_feed_broken_before_its_first_entry_is_an_error_that_says_why(server, 
 
 
 def test_the_extract_stage_records_the_charset_and_takes_its_cap_from_the_crawl_settings():
-    pipeline = ExtractPipeline.from_crawler(get_crawler(settings_dict=scrapy_settings({"max_text_chars": 100})))
+    cap = scrapy_settings({"max_text_chars": 100})["NEWSDESK_MAX_TEXT_CHARS"]
     lying = article("安徽省数据资源局发布通知", paragraphs=STORIES["ahgov"], charset="utf-8").encode("gbk")
-    candidate = pipeline.process_item(FetchedPage("site", "http://x.cn/1.html", lying, "text/html; charset=utf-8"))
+    notes = []
+    candidate = extract_candidate(FetchedPage("site", "http://x.cn/1.html", lying, "text/html; charset=utf-8"),
+                                  max_text_chars=cap, notes=notes)
+    assert notes == [("http://x.cn/1.html", "text cut to 100 characters (max_text_chars)")]
     assert candidate.charset == "gb18030"
     assert candidate.text == "\n".join(STORIES["ahgov"][:2]), "cut at the last paragraph end under 100"

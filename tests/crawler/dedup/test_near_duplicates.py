@@ -200,13 +200,14 @@ def test_the_store_pipeline_records_the_sources_authority(tmp_path):
     from crawler.crawl.settings import scrapy_settings
 
     with CrawlContext.opened(tmp_path / "newsdesk.db") as context:
-        crawler = crawler_with(context, scrapy_settings({}),
-                               source=Source("wire", "feed", "https://x.cn/rss", authority=3.0))
-        pipeline = StorePipeline.from_crawler(crawler)
+        run = context.runs.start(Source("wire", "feed", "https://x.cn/rss", authority=3.0),
+                                 context.store.start_run("wire"))
+        pipeline = StorePipeline.from_crawler(crawler_with(context, scrapy_settings({})))
         url = "https://x.cn/1.html"
         stored = pipeline.process_item(Candidate(source="wire", url=url, fetched_url=url, title="t",
                                                  text="正文" * 30))
         assert pipeline.store.get_candidate(stored.id)["authority"] == 3.0
+        assert stored.run_id == run.run_id, "and the run of the candidate's source"
 
 
 # -- the index ---------------------------------------------------------------------------------
