@@ -304,3 +304,22 @@ def test_the_story_page_shows_the_text_the_copies_the_explanation_and_the_histor
     expect(page.locator("#history .history-row").last).to_contain_text("pending → approved")
     expect(page.locator(".note")).to_contain_text("头条候选")
     expect(page.locator(".note-meta")).to_contain_text("alice")
+
+
+def test_keys_still_work_after_a_click_on_a_row_or_its_box_and_enter_follows_a_focused_link(served_desk):
+    desk = served_desk
+    ids = add_queue(desk.home)
+    page = desk.sign_in("alice")
+    expect(current_row(page)).to_have_attribute("data-story-id", str(ids[0]))
+    page.click(f"#story-{ids[2]} .date")
+    expect(current_row(page)).to_have_attribute("data-story-id", str(ids[2]))
+    page.click(f"#story-{ids[1]} input[name=story]")      # ticked with the mouse: the box has the focus
+    expect(current_row(page)).to_have_attribute("data-story-id", str(ids[1]))
+    page.click(f"#story-{ids[3]} input[name=story]")
+    press_and_load(page, "a")
+    expect(flash(page)).to_have_text(f"approved 2 stories: {ids[1]}, {ids[3]}")
+    assert [desk.story(s)["status"] for s in ids] == ["pending", "approved", "pending", "approved"]
+
+    page.focus("header a:text('Sources')")
+    press_and_load(page, "Enter")
+    expect(page).to_have_url(desk.url("/sources"))
