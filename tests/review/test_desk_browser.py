@@ -144,6 +144,11 @@ def test_slash_searches_question_mark_lists_the_keys_enter_opens_the_story_and_o
     expect(keys).to_contain_text("undo the last decision")
     page.keyboard.press("?")
     expect(keys).to_be_hidden()
+    page.click(".keys-toggle")
+    expect(keys).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(keys).to_be_hidden()
+    page.locator(".keys-toggle").blur()      # else Enter, below, presses the focused button
 
     # o: the original in a new tab (answered here: the test has no internet).
     page.context.route("https://news.example.cn/**", lambda route: route.fulfill(body="<p>the original</p>",
@@ -171,6 +176,7 @@ def test_every_page_and_action_works_without_javascript(served_desk):
     ids = add_queue(desk.home)
     page = desk.sign_in("alice", javascript=False)
     expect(page.locator("tr.story-row")).to_have_count(4)
+    expect(page.locator(".keys-toggle")).to_be_hidden()     # no keys without JavaScript: no button listing them
 
     post_and_follow(page, page.locator(f"#story-{ids[0]} form.approve button"))
     expect(page).to_have_url(desk.address)

@@ -18,6 +18,9 @@ from db import Store
 CHROMIUM = Path("/usr/bin/chromium")     # Debian's, installed by `make test`; Playwright never downloads one
 EDITORS = ("alice", "bob")
 VIEWPORT = {"width": 1280, "height": 800}
+# How long an expectation waits for the page to come right: a ceiling, never a measure (CI is a loaded 2-core
+# machine, and signing in verifies a 64 MiB Argon2 hash).
+PATIENCE_MS = 20_000
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +28,7 @@ def browser() -> Iterator[Browser]:
     """One Chromium for a test module; each editor gets a context (cookies, storage) of their own."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium fonts-noto-cjk)")
+    expect.set_options(timeout=PATIENCE_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
         yield launched

@@ -139,7 +139,7 @@
     });
     mark(currentIndex());
     var toggle = document.querySelector(".keys-toggle");
-    if (toggle) { toggle.addEventListener("click", toggleKeys); }
+    if (toggle) { toggle.addEventListener("click", toggleKeys); toggle.hidden = false; }
     if (location.hash === "#search") {
       var search = document.getElementById("search");
       if (search) { search.focus(); }
