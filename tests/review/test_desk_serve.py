@@ -5,11 +5,9 @@ from __future__ import annotations
 import socket
 
 from conftest import cli
-from support.desk import Running, add_editor, fetch, sign_in_over_http
+from support.desk import ADDRESS, Running, add_editor, fetch, sign_in_over_http
 
 from review.desk.security import CONTENT_SECURITY_POLICY
-
-ADDRESS = r"the desk is at (http://\S+/) \(Ctrl-C stops it\)"
 
 
 def test_review_serves_the_desk_until_ctrl_c(home):

@@ -26,6 +26,7 @@ from review import accounts
 from review.desk import create_app
 
 PASSWORD = "correct horse battery"
+ADDRESS = r"the desk is at (http://\S+/) \(Ctrl-C stops it\)"   # what `newsdesk review` prints once it listens
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

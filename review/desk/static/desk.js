@@ -84,13 +84,23 @@
     if (keys) { keys.hidden = !keys.hidden; }
   }
 
+  // Where the editor types: the keys are letters there. A ticked box or a clicked button is not one.
+  var NOT_TYPED = /^(checkbox|radio|button|submit|reset)$/;
+  function typing(target) {
+    if (!target || !target.tagName) { return false; }
+    if (target.tagName === "INPUT") { return !NOT_TYPED.test(target.type); }
+    return /^(TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable;
+  }
+
   function onKey(event) {
     var target = event.target;
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
-    if (target && (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable)) {
+    if (typing(target)) {
       if (event.key === "Escape") { target.blur(); }
       return;
     }
+    // Enter on a focused link or button does what it says, not "open the current story".
+    if (event.key === "Enter" && target && /^(A|BUTTON)$/.test(target.tagName)) { return; }
     var key = event.key, row;
     if (key === "j") { mark(currentIndex() + 1); }
     else if (key === "k") { mark(currentIndex() - 1); }
@@ -129,7 +139,7 @@
     });
     mark(currentIndex());
     var toggle = document.querySelector(".keys-toggle");
-    if (toggle) { toggle.addEventListener("click", toggleKeys); }
+    if (toggle) { toggle.addEventListener("click", toggleKeys); toggle.hidden = false; }
     if (location.hash === "#search") {
       var search = document.getElementById("search");
       if (search) { search.focus(); }
