@@ -3,9 +3,9 @@ to export again. Each route reads its form, calls one function of review/issues.
 
 from __future__ import annotations
 
-from io import BytesIO
+from urllib.parse import quote
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from crawler.errors import NewsdeskError
 from db import StoreError
@@ -107,5 +107,13 @@ def export(ref: str):
     if exported.published_now:
         flash(f"published issue {exported.issue.total} {exported.issue.issue_line}: its stories are not offered "
               "again, and it exports the same later")
-    return send_file(BytesIO(exported.data), mimetype=exported.content_type, as_attachment=True,
-                     download_name=exported.filename, max_age=0)
+    return download(exported)
+
+
+def download(exported: issues.Exported) -> Response:
+    """The file as an attachment under its Chinese name (RFC 5987 `filename*`), with an ASCII name for old clients."""
+    extension = exported.filename.rsplit(".", 1)[-1]
+    disposition = (f'attachment; filename="issue-{exported.issue.total}.{extension}"; '
+                   f"filename*=UTF-8''{quote(exported.filename, safe='')}")
+    return Response(exported.data, headers={"Content-Type": exported.content_type,
+                                            "Content-Disposition": disposition, "Cache-Control": "no-store"})
