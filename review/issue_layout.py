@@ -50,6 +50,7 @@ class IssueStory:
     url: str | None = None          # the representative copy's, for the desk (not printed)
     story_version: int | None = None  # the story's version (the desk's edit forms); None once published
     edited: bool = False            # the title or the text is the editor's
+    summary: str = ""               # the editor's summary, printed instead of the text ("" when none; a draft's)
     missing: tuple[str, ...] = ()   # NO_DATE, NO_OUTLET: printed only with the editor's leave
     faults: tuple[str, ...] = ()    # what stops an export whatever the editor allows (not approved any more...)
 

@@ -1,10 +1,11 @@
 """Issues of the newsletter: compile a draft from approved stories, change it, export it (recording it) as printed.
 
 What a page or a command needs, one function each: list_issues, drafts, show_issue (an issue with its stories in
-order under their sections), offered_stories (approved, in no issue yet), issue_page (both), new_issue, add_story, remove_story,
-move_story, edit_story, export_issue (bytes, a file name and a content type). An issue is named by its running
-number (39, as in 总第39期) or by its year and number (2026-11). Every change to a draft takes the issue's
-version the editor saw when one is given (db.Conflict when it changed since); the CLI gives none.
+order under their sections), offered_stories (approved, in no issue yet), issue_page (both), new_issue (and
+new_issue_defaults, what it takes when not told), add_story, remove_story, move_story, edit_story, export_issue
+(bytes, a file name and a content type). An issue is named by its running number (39, as in 总第39期) or by its
+year and number (2026-11). Every change to a draft takes the issue's version the editor saw when one is given
+(db.Conflict when it changed since); the CLI gives none.
 """
 
 from __future__ import annotations
@@ -106,6 +107,17 @@ def new_issue(store: Store, newsletter: Newsletter, *, actor: str, year: int | N
     return show_issue(store, newsletter, row["total"])
 
 
+def new_issue_defaults(store: Store, newsletter: Newsletter) -> dict[str, int | None]:
+    """What new_issue takes for what is not given, for a form to show: year, month, number and total (None where
+    they must be given: no earlier issue and the newsletter started in another year)."""
+    today = clock.today(newsletter.timezone)
+    try:
+        number, total = _numbers(store.latest_issue(), newsletter, today.year, None, None)
+    except NewsdeskError:
+        number = total = None
+    return {"year": today.year, "month": today.month, "number": number, "total": total}
+
+
 def _numbers(previous: dict | None, newsletter: Newsletter, year: int, number: int | None,
              total: int | None) -> tuple[int, int]:
     """(number within the year, running number): the ones given, else the previous issue's plus one."""
@@ -171,6 +183,8 @@ def edit_story(store: Store, newsletter: Newsletter, ref: int | str, story_id: i
         raise NewsdeskError("nothing to change: give a title, a summary, an outlet or a date")
     issue = _draft(show_issue(store, newsletter, ref), version)
     story = _story_in(issue, story_id)
+    if title is not None and title.strip() == story.title:
+        title = None      # the title the draft prints already (a form sends it back unchanged): not an edit
     if title is not None or summary is not None:
         row = store.story(story_id)
         edit_title_and_summary(store, story_id, title=row["title"] if title is None else title,
@@ -282,7 +296,8 @@ def _live_story(row: dict, newsletter: Newsletter) -> IssueStory:
     return IssueStory(story_id=row["story_id"], section=row["section"] or newsletter.default_section().name,
                       title=title, paragraphs=paragraphs, outlet=outlet or None, ran_on=ran_on, url=row["url"],
                       story_version=row["story_version"],
-                      edited=bool(row["edited_title"] or row["edited_summary"]), missing=missing, faults=tuple(faults))
+                      edited=bool(row["edited_title"] or row["edited_summary"]), summary=row["edited_summary"] or "",
+                      missing=missing, faults=tuple(faults))
 
 
 def _printed_story(row: dict) -> IssueStory:

@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crawler.configuration.home import Home
 from review.desk import context, filters, security
+from review.desk.issue_routes import issue_pages
 from review.desk.routes import desk_pages, error_page
 from review.desk.secret_key import home_secret_key
 
@@ -40,6 +41,7 @@ def create_app(home: Home | Path | str, *, secret_key: str | None = None, behind
     app.jinja_env.autoescape = True
     filters.register(app)
     app.register_blueprint(desk_pages)
+    app.register_blueprint(issue_pages)
     app.before_request(_require_editor)      # a signed-out editor is sent to sign in, before any CSRF refusal
     app.before_request(security.check_csrf)
     app.after_request(security.add_headers)
