@@ -25,6 +25,9 @@ def test_the_clock_is_the_one_the_suite_set_and_it_refuses_nonsense(monkeypatch)
         clock.now()
 
 
+# It runs a part of the suite again in one process: on a loaded 2-core machine that can pass the suite's
+# 300 s safety limit, so this test has the limit of the run inside it.
+@pytest.mark.timeout(900)
 def test_the_date_dependent_tests_pass_a_year_later():
     """A time bomb (a test fixing today while the product reads the wall clock) goes off here first."""
     later = clock.now() + dt.timedelta(days=365)
