@@ -9,8 +9,10 @@ Checking: the candidates sharing the most hashes are compared exactly, shingle b
 the new text's template (its common hashes and the stretches between them). A copy shares at least
 SMALL_SHARE of the smaller text (what a byline, an editor's note or a trimmed paragraph leaves),
 LARGE_SHARE of the larger (an excerpt carries a third or more of the original) and MIN_SHARED shingles,
-and one text's opening is in the other. A story that quotes a paragraph of another shares a small part
-of both; two reports of one event share names and figures, not passages; two pages of one site that
+and one text's opening is in the other. A brief cut from a long story (under a third of it) is a copy
+too: nearly all of the shorter text (CONTAINED_SHARE) is inside the longer, in at least MIN_CONTAINED
+shingles, so a short text sharing a phrase or two never joins by containment alone. A story that quotes a
+paragraph of another shares a small part of both; two reports of one event share names and figures, not passages; two pages of one site that
 share its footer or a stock paragraph open differently, even before the footer is known to be common.
 """
 
@@ -36,6 +38,8 @@ MAX_COMPARED = 8           # candidates compared exactly, those sharing the most
 SMALL_SHARE = 0.6
 LARGE_SHARE = 0.3
 MIN_SHARED = 20            # shingles: about 25 characters of Chinese
+CONTAINED_SHARE = 0.9      # of the shorter text inside the longer: a brief cut from a long story
+MIN_CONTAINED = 60         # shingles: about 65 characters of Chinese, two sentences or so
 CLOSE_ENOUGH = 0.95        # a match sharing this much of the larger text ends the comparisons
 # A copy keeps the opening of the story, or opens with it after a note or a byline; two pages of one
 # site that share only its footer (or a stock paragraph) open differently.
@@ -55,8 +59,17 @@ class Resemblance:
 
     @property
     def is_copy(self) -> bool:
-        return (self.shares_a_lead and self.shared >= MIN_SHARED and self.small_share >= SMALL_SHARE
-                and self.large_share >= LARGE_SHARE)
+        return self.shares_a_lead and (self.is_reprint or self.is_brief)
+
+    @property
+    def is_reprint(self) -> bool:
+        """Most of the smaller text and a third or more of the larger: a reprint, edited or cut."""
+        return self.shared >= MIN_SHARED and self.small_share >= SMALL_SHARE and self.large_share >= LARGE_SHARE
+
+    @property
+    def is_brief(self) -> bool:
+        """Nearly all of the smaller text, however small a part of the larger: a brief cut from it."""
+        return self.shared >= MIN_CONTAINED and self.small_share >= CONTAINED_SHARE
 
 
 @dataclass(frozen=True)

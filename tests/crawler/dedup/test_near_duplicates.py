@@ -104,6 +104,35 @@ def test_a_copy_joins_the_story_of_the_copy_it_matches(desk, stories):
     assert desk.cluster(second) == desk.cluster(third) == first.id
 
 
+def test_a_brief_cut_from_a_long_story_joins_it(desk, stories):
+    """Nearly all of the brief is inside the story, though it is under a third of it: a reprint, cut short."""
+    original = stories["policy-compute-interconnect"]
+    story = desk.add("\n".join(original), source="chaoyong")
+    brief = "本报讯 " + original[0].split("）", 1)[1]      # the lead paragraph, its dateline replaced
+    assert len(brief) < len("".join(original)) / 3
+    assert desk.cluster(desk.add(brief, day=1, source="hubin")) == desk.cluster(story)
+    # and the other way round: the brief stored first, the long story after it
+    other = stories["policy-shanghai-llm-measures"]
+    first = desk.add(other[0].replace("本报讯 ", "（记者 韩雪）"), day=2, source="jianghuai")
+    assert desk.cluster(desk.add("\n".join(other), day=3, source="shuzhi")) == desk.cluster(first)
+
+
+def test_a_short_story_quoting_one_paragraph_of_a_long_one_stays_apart(desk, stories):
+    quoted = desk.add("\n".join(stories["policy-shanghai-llm-measures"]), source="jianghuai")
+    quoting = desk.add("\n".join(["浦东新区一家大模型企业负责人说，算力补贴对初创团队帮助很大，公司已经着手申请，"
+                                  "预计每年可节省算力开支数百万元。下面是措施中关于算力的条款：",
+                                  stories["policy-shanghai-llm-measures"][1]]), day=1, source="hubin")
+    assert desk.cluster(quoting) == quoting.id != quoted.id
+
+
+def test_a_short_text_of_few_shingles_never_joins_by_containment_alone(desk, stories):
+    original = stories["policy-compute-interconnect"]
+    story = desk.add("\n".join(original), source="jianghai")
+    one_sentence = original[1].split("。")[1] + "。"           # one sentence of the story: about 40 characters
+    flash = desk.add(one_sentence, day=1, source="hubin")
+    assert desk.cluster(flash) == flash.id != story.id
+
+
 # -- different stories do not ------------------------------------------------------------------
 
 def test_a_story_quoting_a_paragraph_of_another_stays_apart(desk, stories):
