@@ -35,7 +35,8 @@ Where our answer and a label differ and we believe the label is wrong (checked b
 chinese-web-content-extraction 05e98007 prints "7/5/2005 9:23:57 PM" after a 2005年07月03日 report, the
 label says 5 July was 7 May; e8847578 labels the 成文日期 (27th), the page's 发布日期 and PubDate say 28th;
 c3f7d079 labels the report's "2003年5月", the portal dated its copy 2005-03-06; d5bced5e (a Wikipedia page)
-labels a maintenance-box date. gne-chinese-news is another extractor's output: its qq.html date comes from a
+labels a maintenance-box date; 35687fb1 (a blog post) labels the header's "2006年12月27日（京港台时间）", the
+site's clock on the day the page was saved, where the post says "Saturday, September 10th, 2005 10:56 am". gne-chinese-news is another extractor's output: its qq.html date comes from a
 video player's build stamp and sina/3.html's from a related-articles list.
 """
 

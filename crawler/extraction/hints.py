@@ -66,3 +66,26 @@ class MarkupHints:
         for visited in path:
             self._cache[visited] = factor
         return factor
+
+
+# Parts of a page that hold other items and their dates: reader comments, embedded social posts, teasers,
+# sliders and lists of other stories, encyclopedia infoboxes (a person's birth date).
+_OTHER_ITEMS = re.compile(
+    r"comment(?!ary)|disqus|repl(?:y|ies)|respond|related|recommend|teaser|slider|carousel|swiper|"
+    r"twitter-tweet|instagram-media|tiktok-embed|fb-post|social-embed|embedded-post|infobox|vcard|biography|"
+    r"trending|popular|most-?read|more-?stories|read-?next|sidebar|widget",
+    re.IGNORECASE,
+)
+_OTHER_ITEM_TYPES = re.compile(r"schema\.org/(?:Comment|Answer|Review|SocialMediaPosting|Person)\b", re.IGNORECASE)
+
+
+def in_other_item(element: etree._Element | None) -> bool:
+    """The element sits in a comment, an embedded post, a teaser list or an infobox, not in the article."""
+    while element is not None and isinstance(element.tag, str) and element.tag not in ("body", "html"):
+        if element.tag == "nav":
+            return True  # not <aside>: mobile templates put the headline and its date line in one
+        words = f"{element.get('class', '')} {element.get('id', '')}"
+        if (words.strip() and _OTHER_ITEMS.search(words)) or _OTHER_ITEM_TYPES.search(element.get("itemtype") or ""):
+            return True
+        element = element.getparent()
+    return False

@@ -72,9 +72,9 @@ def _site_names(root: etree._Element, metadata: PageMetadata) -> list[str]:
     names += [json_ld_text(article.get("publisher")) for article in metadata.articles()]
     for heading in root.iter("h1", "h2", "p", "div", "span"):
         words = f"{heading.get('class', '')} {heading.get('id', '')}"
-        links = heading.xpath("ancestor-or-self::a | .//a")
         if _SITE_NAME_MARK.search(words) or (heading.tag in ("h1", "h2") and any(
-                _HOME_LINK.match((link.get("href") or "").strip()) for link in links)):
+                _HOME_LINK.match((link.get("href") or "").strip())
+                for link in heading.xpath("ancestor-or-self::a | .//a"))):
             names.append(normalise_space(heading.text_content()))
     return [name for name in names if name and len(name) <= 80]
 
