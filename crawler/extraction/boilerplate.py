@@ -34,6 +34,8 @@ _FURNITURE_LINE = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_LINE_MAX_CHARS = 80
+# Promotion of the outlet's own channels anywhere in a short line: "欢迎扫描左方二维码关注…", "新浪新闻公众号".
+_PROMOTION = re.compile(r"扫(?:描|一扫).{0,10}二维码|二维码.{0,10}关注|^\S{2,12}(?:公众号|客户端)$")
 
 
 # "新华社记者 张三", "本报通讯员 李四", "By Jane Doe": a byline leading or closing the body.
@@ -52,7 +54,7 @@ def is_legal_notice(text: str) -> bool:
 
 def is_furniture_line(text: str) -> bool:
     """A short label, editor, paging or sharing line."""
-    return len(text) <= FURNITURE_LINE_MAX_CHARS and bool(_FURNITURE_LINE.search(text))
+    return len(text) <= FURNITURE_LINE_MAX_CHARS and bool(_FURNITURE_LINE.search(text) or _PROMOTION.search(text))
 
 
 def is_boilerplate(text: str) -> bool:

@@ -29,16 +29,20 @@ FURNITURE_FACTOR = 0.2
 BODY_MARK_FACTOR = 2.0
 
 
+def is_body_mark(element: etree._Element) -> bool:
+    """The element says it is the article body (itemprop=articleBody, article-body and CMS body classes)."""
+    return element.get("itemprop") == "articleBody" or bool(
+        _BODY_MARK.search(f"{element.get('class', '')} {element.get('id', '')}"))
+
+
 def element_hint(element: etree._Element) -> float:
     """How an element's own markup scales the prose inside it: <1 for furniture, >1 for a marked body."""
-    if element.get("itemprop") == "articleBody":
-        return BODY_MARK_FACTOR
     tag = element.tag
     if tag in ("body", "html"):
         return 1.0  # templates put layout words like "has-sidebar" on <body>
-    words = f"{element.get('class', '')} {element.get('id', '')}"
-    if _BODY_MARK.search(words):
+    if is_body_mark(element):
         return BODY_MARK_FACTOR
+    words = f"{element.get('class', '')} {element.get('id', '')}"
     if tag in _FURNITURE_TAGS or (words.strip() and _FURNITURE.search(words)):
         return FURNITURE_FACTOR
     return 1.0

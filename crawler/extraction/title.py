@@ -33,15 +33,15 @@ _HEADLINE_MARK = re.compile(
 def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
     """The headline, without a site-name suffix; never the site's or blog's own name when a headline exists."""
     page_title = _without_site_name(normalise_space(root.findtext(".//title") or ""), root, metadata)
-    site_names = {_compact(name) for name in _site_names(root, metadata)}
+    own_names = {_compact(name) for name in site_names(root, metadata)}
     declared = [
         text for text in (
             metadata.first("og:title", "twitter:title", "title", "dc.title", "headline"),
             *(json_ld_text(article.get("headline")) for article in metadata.articles()),
-        ) if not text or _compact(text) not in site_names
+        ) if not text or _compact(text) not in own_names
     ]
-    headings = [text for text in _heading_texts(root) if _compact(text) not in site_names]
-    if headings and _compact(page_title) in site_names:
+    headings = [text for text in _heading_texts(root) if _compact(text) not in own_names]
+    if headings and _compact(page_title) in own_names:
         page_title = ""  # a <title> that is only the blog's name says nothing about the post
 
     # A headline the page states twice (og:title or <h1>, and again in <title>) is the article's own;
@@ -66,7 +66,7 @@ def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
     return _clean(headings[0]) if headings else None
 
 
-def _site_names(root: etree._Element, metadata: PageMetadata) -> list[str]:
+def site_names(root: etree._Element, metadata: PageMetadata) -> list[str]:
     """Names the page gives itself: og:site_name, the JSON-LD publisher, a heading that links home (a logo)."""
     names = [metadata.first("og:site_name", "application-name")]
     names += [json_ld_text(article.get("publisher")) for article in metadata.articles()]
