@@ -12,7 +12,7 @@ from crawler.extraction.blocks import Block, text_blocks
 from crawler.extraction.body import Body, extract_body
 from crawler.extraction.bylines import find_author, find_outlet
 from crawler.extraction.dates import find_published_at
-from crawler.extraction.document import parse_html, prepare_html
+from crawler.extraction.document import normalise_space, parse_html, prepare_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.listing import listed_posts
 from crawler.extraction.metadata import canonical_url, read_metadata
@@ -60,7 +60,9 @@ def extract(html: str, url: str | None = None, *, default_tz: str = clock.DEFAUL
     title = find_title(root, metadata)
     posts = listed_posts(root, metadata)
     if posts:
-        return Article(title, "", None, None, metadata.first("og:site_name"), canonical_url(metadata, url),
+        # A list's name is its <title> (the blog's or the section's), not one of its posts' headlines.
+        list_name = normalise_space(root.findtext(".//title") or "") or title
+        return Article(list_name, "", None, None, metadata.first("og:site_name"), canonical_url(metadata, url),
                        detect_language(metadata, title or ""),
                        note=f"a list of {posts} posts (a front page or an archive), not one article")
     blocks = text_blocks(root)

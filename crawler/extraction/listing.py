@@ -21,7 +21,7 @@ _POST_CLASS = re.compile(r"(?<![a-z-])(?:hentry|post|type-post|blog-?post|post-?
 # Fewer posts than this are an article with a box of others, not a list.
 MIN_POSTS = 3
 # What a listed post shows besides its linked headline: an excerpt of at least this many characters.
-MIN_EXCERPT_CHARS = 60
+MIN_EXCERPT_CHARS = 30
 
 
 def listed_posts(root: etree._Element, metadata: PageMetadata) -> int:

@@ -24,17 +24,17 @@ _COMMENTS = re.compile(
     re.IGNORECASE,
 )
 _COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments)\b", re.IGNORECASE)
-# Embedded social posts, galleries, video players and teaser lists ("player-name" and "unrelated" are not).
+# Embedded social posts, galleries, video players, infoboxes and teaser lists ("player-name", "unrelated" are not).
 _NOT_ARTICLE_TEXT = re.compile(
     r"(?<![a-z])(?:twitter-tweet|instagram-media|tiktok-embed|fb-post|social-embed|embedded-post|"
-    r"gallery|photo-?gallery|slideshow|lightbox|video-?player|media-?player|jwplayer|video-js|vjs-[a-z-]+|"
+    r"gallery|photo-?gallery|slideshow|lightbox|video-?player|media-?player|jwplayer|video-js|vjs-[a-z-]+|infobox|"
     r"recommended|recommendations?|related(?:-?(?:posts|articles|stories|news|content|links))?|read-?next|"
     r"more-?stories|you-?may-?like|outbrain|taboola|teasers?|teaser-?list|slider|carousel|swiper)(?![a-z])",
     re.IGNORECASE,
 )
-# A gallery or teaser box is removed only when this much prose remains outside it: otherwise it is the page
-# (a photo story whose captions are its text).
-MIN_PROSE_ELSEWHERE = 200
+# A gallery or teaser box is removed only when the page has more prose outside it (twice as much, and at least
+# this many characters): otherwise it is the page (a photo story whose captions are its text).
+MIN_PROSE_ELSEWHERE = 80
 _SENTENCE = re.compile(r"[。！？；，.!?;,]")
 PROSE_PIECE_CHARS = 30
 # A <noscript> body is read when it holds at least this much text and more than the rest of the page.
@@ -45,16 +45,19 @@ def prune_page(root: etree._Element) -> bool:
     """Remove comments, embeds, galleries, players, teaser lists and ruby readings; unwrap a <noscript> body.
     Whether anything changed."""
     changed = _unwrap_noscript_body(root)
-    keep = _article_holders(root)
+    headline = set(root.xpath("//h1 | //*[@itemprop='articleBody' or @itemprop='headline']"))
+    # Comment markup reuses body words ("post-content", "entry-content"): only the headline protects from it.
+    keep = headline | {element for element in root.xpath("//body//*[@class or @id]") if is_body_mark(element)}
     page_prose = _prose_chars(root)
     for element in root.xpath("//body//*[@class or @id or @itemtype]"):
         words = f"{element.get('class', '')} {element.get('id', '')}"
         comments = bool(_COMMENTS.search(words) or _COMMENT_TYPES.search(element.get("itemtype") or ""))
         if not comments and not _NOT_ARTICLE_TEXT.search(words):
             continue
-        if element.getparent() is None or any(inner in keep for inner in element.iter()):
+        if element.getparent() is None or any(inner in (headline if comments else keep) for inner in element.iter()):
             continue  # already removed with a box around it, or it holds the article
-        if comments or page_prose - _prose_chars(element) >= MIN_PROSE_ELSEWHERE:
+        inside = 0 if comments else _prose_chars(element)
+        if comments or page_prose - inside >= max(MIN_PROSE_ELSEWHERE, 2 * inside):
             element.drop_tree()
             changed = True
     for element in root.xpath("//rt | //rp"):
@@ -72,13 +75,6 @@ def _prose_chars(element: etree._Element) -> int:
 
 def _chars(element: etree._Element) -> int:
     return len("".join("".join(element.itertext()).split()))
-
-
-def _article_holders(root: etree._Element) -> set[etree._Element]:
-    """The headline and marked bodies (itemprop=articleBody, article-body classes): never removed."""
-    marked = root.xpath("//h1 | //*[@itemprop='articleBody' or @itemprop='headline']")
-    marked += [element for element in root.xpath("//body//*[@class or @id]") if is_body_mark(element)]
-    return set(marked)
 
 
 def _unwrap_noscript_body(root: etree._Element) -> bool:

@@ -25,7 +25,8 @@ _SITE_NAME_MARK = re.compile(r"\b(?:site-?title|site-?name|blog-?title|blog-?nam
 _HOME_LINK = re.compile(r"^(?:https?://[^/]+)?/?(?:\./?|index\.\w+)?$", re.IGNORECASE)
 # Old templates mark the headline with a class instead of <h1>: <div class="Heading">, <td class="biaoti">.
 _HEADLINE_MARK = re.compile(
-    r"^(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit)$",
+    r"^(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit|entry-?title|"
+    r"post-?title|story-?title)$",
     re.IGNORECASE,
 )
 

@@ -115,6 +115,7 @@ def test_a_front_page_listing_several_posts_has_no_text_and_says_why():
     html = ("<html><head><title>Notes from the Garden</title></head><body><header><h1 class='site-title'>"
             f"<a href='/'>Notes from the Garden</a></h1></header><main>{posts}</main></body></html>")
     article = extract(html, "https://garden.example/")
+    assert article.title == "Notes from the Garden"
     assert article.text == ""
     assert article.note == "a list of 5 posts (a front page or an archive), not one article"
     assert article.published_at is None
@@ -126,3 +127,13 @@ def test_an_article_with_a_box_of_other_posts_is_still_an_article():
         f"long enough to look like a teaser on a front page.</p></article>" for n in range(4)) + "</section>"
     article = extract(_post(after=others), "https://citytimes.example/d")
     assert "forty new buses" in article.text and article.note is None
+
+
+def test_a_byline_ending_with_its_date_and_an_infobox_are_not_body_text():
+    infobox = ("<table class='infobox vcard'><tr><th>Born</th><td>2001-05-06</td></tr>"
+               "<tr><th>Club</th><td>Riverside Rowing Club</td></tr></table>")
+    html = _post(inside=infobox).replace("<div class='entry-content'>",
+                                         "<p class='byline'>By Jonas Ek, June 17, 2017</p><div class='entry-content'>")
+    text = extract(html, "https://citytimes.example/e").text
+    assert text.startswith("The regional council approved")
+    assert "Jonas Ek" not in text and "Born" not in text and "Rowing Club" not in text

@@ -49,3 +49,10 @@ def test_a_headline_that_names_the_site_is_kept():
     head = "<meta property='og:site_name' content='City Times'>"
     assert extract(_page("City Times wins regional press award - City Times", head, header)).title == \
         "City Times wins regional press award"
+
+
+def test_a_blogger_title_prefixed_with_the_blog_name_yields_the_posts_title():
+    header = ("<div class='header'><h1 class='title'><a href='/'>Notes from a Small Garden</a></h1></div>"
+              "<h3 class='post-title entry-title'>Library reopens after two years of repairs</h3>")
+    article = extract(_page("Notes from a Small Garden: Library reopens after two years of repairs", header=header))
+    assert article.title == "Library reopens after two years of repairs"
