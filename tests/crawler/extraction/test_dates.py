@@ -27,6 +27,8 @@ def _page(meta_line: str = "", after: str = "", head: str = "", headline: str = 
     ("<p class='fecha'>Madrid, 6 de mayo de 2018</p>", "2018-05-06T00:00:00+02:00"),
     ("<p class='date'>6 мая 2018 г., 14:05</p>", "2018-05-06T14:05:00+02:00"),
     ("<p class='dateline'>2018年5月6日</p>", "2018-05-06T00:00:00+02:00"),
+    ("<p class='date'>le 6 mai 2018 à 14h05</p>", "2018-05-06T14:05:00+02:00"),
+    ("<p class='date'>投稿日 2018年5月6日 10時30分</p>", "2018-05-06T10:30:00+02:00"),
 ])
 def test_visible_dates_in_other_languages_formats(line: str, expected: str):
     assert extract(_page(line), default_tz="Europe/Berlin").published_at == expected
