@@ -42,7 +42,7 @@ MONTH_NAMES = {
 }
 _MONTH_NUMBER = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
 _MONTH = r"(?P<name>" + "|".join(sorted(map(re.escape, _MONTH_NUMBER), key=len, reverse=True)) + r")(?!\w)\.?"
-# "at 10:30", "um 10:30 Uhr", "à 10h30" are not needed: the time follows a comma or a space in practice.
+# The word some languages put before the time: "at 10:30 am", "um 10:30 Uhr", "à 14h05", "a las 10:30".
 _NAMED_TIME = r"(?:\s*(?:at|um|à|a las|alle|om|às|в))?" + _TIME
 _DAY_MONTH_YEAR = re.compile(
     r"(?<![\w.])(?P<day>[0-3]?\d)(?:\.|er|º)?\s*(?:de\s+)?" + _MONTH + r",?\s*(?:de\s+)?"

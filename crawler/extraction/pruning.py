@@ -54,8 +54,12 @@ def prune_page(root: etree._Element) -> bool:
         comments = bool(_COMMENTS.search(words) or _COMMENT_TYPES.search(element.get("itemtype") or ""))
         if not comments and not _NOT_ARTICLE_TEXT.search(words):
             continue
-        if element.getparent() is None or any(inner in (headline if comments else keep) for inner in element.iter()):
-            continue  # already removed with a box around it, or it holds the article
+        if element.getroottree().getroot() is not root:
+            continue  # removed already, with a box around it
+        if any(inner in (headline if comments else keep) for inner in element.iter()):
+            continue  # it holds the article
+        if not _chars(element):
+            continue  # an empty placeholder (a thread a script fills in): nothing to take out
         inside = 0 if comments else _prose_chars(element)
         if comments or page_prose - inside >= max(MIN_PROSE_ELSEWHERE, 2 * inside):
             element.drop_tree()
