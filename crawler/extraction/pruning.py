@@ -85,27 +85,13 @@ def _unwrap_noscript_body(root: etree._Element) -> bool:
     body = root.find("body")
     if body is None:
         return False
+    outside = sum(len("".join(piece.split())) for piece in body.xpath(
+        "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template "
+        "or ancestor::noscript)]"))
     changed = False
-    for noscript in body.iter("noscript"):
+    for noscript in list(body.iter("noscript")):
         characters = _chars(noscript)
-        if characters < NOSCRIPT_MIN_CHARS:
-            continue
-        outside = len("".join(_text_outside(body, noscript).split()))
-        if characters > outside:
+        if characters >= NOSCRIPT_MIN_CHARS and characters > outside:
             noscript.tag = "div"  # the page's only copy of the article, for readers without JavaScript
             changed = True
     return changed
-
-
-def _text_outside(body: etree._Element, noscript: etree._Element) -> str:
-    """The body's text without scripts, styles and the <noscript> in question."""
-    skipped = {noscript, *body.iter("script", "style", "template")}
-    pieces = []
-    for element in body.iter():
-        if element in skipped or any(ancestor in skipped for ancestor in element.iterancestors()):
-            continue
-        if isinstance(element.tag, str):
-            pieces.append(element.text or "")
-        if element is not body:
-            pieces.append(element.tail or "")
-    return " ".join(pieces)
