@@ -35,7 +35,8 @@ Where our answer and a label differ and we believe the label is wrong (checked b
 chinese-web-content-extraction 05e98007 prints "7/5/2005 9:23:57 PM" after a 2005年07月03日 report, the
 label says 5 July was 7 May; e8847578 labels the 成文日期 (27th), the page's 发布日期 and PubDate say 28th;
 c3f7d079 labels the report's "2003年5月", the portal dated its copy 2005-03-06; d5bced5e (a Wikipedia page)
-labels a maintenance-box date. gne-chinese-news is another extractor's output: its qq.html date comes from a
+labels a maintenance-box date; 35687fb1 (a blog post) labels the header's "2006年12月27日（京港台时间）", the
+site's clock on the day the page was saved, where the post says "Saturday, September 10th, 2005 10:56 am". gne-chinese-news is another extractor's output: its qq.html date comes from a
 video player's build stamp and sina/3.html's from a related-articles list.
 """
 
@@ -62,10 +63,12 @@ from crawler.cjk import CJK  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-EXTRACTORS = ("ours", "trafilatura", "traf-bytes")
+EXTRACTORS = ("ours", "trafilatura", "traf-bytes", "htmldate")
 CJK_SET = "chinese-web-content-extraction"
 ENGLISH_SET = "article-extraction-benchmark"
 GNE_SET = "gne-chinese-news"
+PROJECT_SET = "newsdesk-pages"
+PROJECT_PAGES = REPO / "benchmarks" / "pages"
 
 _CJK_TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
 _WORD_TOKEN = re.compile(r"\w+")
@@ -245,9 +248,23 @@ def load_gne(root: Path | None = None) -> PageSet | None:
     return PageSet(GNE_SET, pages, cjk_tokens)
 
 
+def load_project_pages(root: Path | None = None) -> PageSet | None:
+    """The project's own pages (benchmarks/pages, written by generate.py): six languages, ten page shapes."""
+    root = root or PROJECT_PAGES
+    labels_file = root / "labels.json"
+    if not labels_file.exists():
+        return None
+    labels = json.loads(labels_file.read_text(encoding="utf-8"))
+    pages = [Page(page_id=key, body=(root / f"{key}.html").read_bytes(), url=entry["url"], gold_text=entry["text"],
+                  gold_date=entry["date"], gold_title=entry["title"])
+             for key, entry in sorted(labels.items())]
+    return PageSet(PROJECT_SET, pages, cjk_tokens)
+
+
 def load_sets() -> list[PageSet]:
     sets = []
-    for name, loader in ((CJK_SET, load_chinese), (ENGLISH_SET, load_english), (GNE_SET, load_gne)):
+    for name, loader in ((CJK_SET, load_chinese), (ENGLISH_SET, load_english), (GNE_SET, load_gne),
+                         (PROJECT_SET, load_project_pages)):
         page_set = loader()
         if page_set is None:
             print(f"skipping {name}: {DATA / name} is absent (the shared data folder is not here)")
@@ -273,6 +290,13 @@ def plain_trafilatura(page: Page, text: str | bytes) -> Prediction:
     return Prediction(body, metadata.title if metadata else None, metadata.date if metadata else None)
 
 
+def plain_htmldate(page: Page, text: str) -> Prediction:
+    """htmldate alone, with its extensive search: dates only."""
+    from htmldate import find_date
+
+    return Prediction("", None, find_date(text, url=page.url, extensive_search=True, original_date=True))
+
+
 def run(page_set: PageSet, name: str) -> tuple[Scores, dict[str, Prediction]]:
     """Run one extractor over a set, timing only the extraction itself."""
     from crawler.formats.charset import decode_html
@@ -283,10 +307,15 @@ def run(page_set: PageSet, name: str) -> tuple[Scores, dict[str, Prediction]]:
     for page in page_set.pages:
         # Plain trafilatura gets the text our charset module decoded (the fair comparison); "traf-bytes"
         # shows what it does with the raw bytes and its own charset guess.
-        given = decode_html(page.body)[0] if name == "trafilatura" else page.body
+        given = decode_html(page.body)[0] if name in ("trafilatura", "htmldate") else page.body
         start = time.perf_counter()
         try:
-            predictions[page.page_id] = ours(page) if name == "ours" else plain_trafilatura(page, given)
+            if name == "ours":
+                predictions[page.page_id] = ours(page)
+            elif name == "htmldate":
+                predictions[page.page_id] = plain_htmldate(page, given)
+            else:
+                predictions[page.page_id] = plain_trafilatura(page, given)
         except Exception as error:  # a crash is a result to report, not a reason to stop the benchmark
             failures.append(f"{page.page_id}: {type(error).__name__}: {error}")
             predictions[page.page_id] = Prediction("", None, None)
@@ -326,9 +355,10 @@ def print_table(rows: list[tuple[str, str, Scores]], time_ratios: dict[str, floa
     for set_name, extractor, s in rows:
         dates = f"{s.dates_right}/{s.dates_labelled}" if s.dates_labelled else "-"
         days = f"{s.days_right}/{s.dates_labelled}" if s.dates_labelled else "-"
-        titles = f"{s.titles_right}/{s.titles_labelled}" if s.titles_labelled else "-"
-        print(f"{set_name:<36} {extractor:<12} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
-              f"{dates:>8} {days:>8} {titles:>7} {s.ms_per_page:8.1f}")
+        dates_only = extractor == "htmldate"  # finds dates, not text or titles
+        titles = f"{s.titles_right}/{s.titles_labelled}" if s.titles_labelled and not dates_only else "-"
+        body = f"{'-':>6} {'-':>6} {'-':>6}" if dates_only else f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
+        print(f"{set_name:<36} {extractor:<12} {body} {dates:>8} {days:>8} {titles:>7} {s.ms_per_page:8.1f}")
     print()
     for set_name, ratio in time_ratios.items():
         print(f"time ours/trafilatura on {set_name}: {ratio:.2f}x")

@@ -189,7 +189,8 @@ def article_lines(article: Article, *, as_json: bool = False) -> list[str]:
         return [json.dumps(dataclasses.asdict(article), ensure_ascii=False)]
     fields = (("title", article.title), ("published_at", article.published_at), ("author", article.author),
               ("outlet", article.outlet), ("canonical_url", article.canonical_url))
-    return [f"{label}: {value or '-'}" for label, value in fields] + ["", article.text]
+    text = f"(no text: {article.note})" if article.note and not article.text else article.text
+    return [f"{label}: {value or '-'}" for label, value in fields] + ["", text]
 
 
 def training_lines(training: Training) -> list[str]:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
+import lxml.html
+
 from crawler.cjk import is_cjk
 from crawler.extraction.blocks import Block, text_blocks
 from crawler.extraction.body import Body, extract_body
 from crawler.extraction.bylines import find_author, find_outlet
 from crawler.extraction.dates import find_published_at
-from crawler.extraction.document import parse_html, prepare_html
+from crawler.extraction.document import normalise_space, parse_html, prepare_html
 from crawler.extraction.language import detect_language
+from crawler.extraction.listing import listed_posts
 from crawler.extraction.metadata import canonical_url, read_metadata
+from crawler.extraction.pruning import prune_page
 from crawler.extraction.title import find_title
 from crawler.formats.charset import decode_html
 from db import clock
@@ -37,6 +41,7 @@ class Article:
     canonical_url: str | None # <link rel=canonical> / og:url, made absolute against url
     language: str | None      # e.g. "zh", "en" when determinable
     charset: str | None = None  # the codec the page's bytes were read with; None when given decoded text
+    note: str | None = None     # why there is no text when the page says why (a list of posts, not one article)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -50,7 +55,16 @@ def extract(html: str, url: str | None = None, *, default_tz: str = clock.DEFAUL
     if root is None:
         return Article(None, "", None, None, None, None, None)
     metadata = read_metadata(root)
+    if prune_page(root):
+        html = lxml.html.tostring(root, encoding="unicode")  # trafilatura reads the page without them too
     title = find_title(root, metadata)
+    posts = listed_posts(root, metadata)
+    if posts:
+        # A list's name is its <title> (the blog's or the section's), not one of its posts' headlines.
+        list_name = normalise_space(root.findtext(".//title") or "") or title
+        return Article(list_name, "", None, None, metadata.first("og:site_name"), canonical_url(metadata, url),
+                       detect_language(metadata, title or ""),
+                       note=f"a list of {posts} posts (a front page or an archive), not one article")
     blocks = text_blocks(root)
     body = extract_body(html, root, blocks, title, url)
     span = (body.first_block, body.last_block) if body.first_block is not None else None

@@ -24,6 +24,8 @@ from crawler.extraction.document import normalise_space
 
 logger = logging.getLogger(__name__)
 
+# trafilatura prints a table row whose cells are empty (spacer rows of layout tables) as "| | |".
+_EMPTY_TABLE_ROW = re.compile(r"^[\s|]*$")
 _SENTENCE_END = re.compile(r"[。！？!?；;，,]")
 # Trafilatura is replaced only when the density body holds this many times more prose.
 RESCUE_RATIO = 3.0
@@ -53,7 +55,8 @@ def extract_body(html: str, root: etree._Element, blocks: list[Block], title: st
         return Body(density_text, *span, method="density")
 
     # Trafilatura keeps <pre> text as it stands; a hostile page pads it with a megabyte of spaces.
-    trafilatura_lines = [normalise_space(line) for line in _trafilatura(html, url).split("\n")]
+    trafilatura_lines = [normalise_space(line) for line in _trafilatura(html, url).split("\n")
+                         if not _EMPTY_TABLE_ROW.match(line)]
     trafilatura_text = "\n".join(strip_furniture(trafilatura_lines, title))
     if _prose_chars(density_text) > RESCUE_RATIO * max(1, _prose_chars(trafilatura_text)):
         return Body(density_text, *span, method="density")

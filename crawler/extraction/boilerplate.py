@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.extraction.date_text import dates_in_text
+
 # Legal and site footers; these may be long, so they are recognised at any length up to LEGAL_MAX_CHARS.
 _LEGAL = re.compile(
     r"版权所有|版权声明|免责声明|著作权|侵权|ICP\s*备|ICP\s*证|ICP证|网安备|公网安备|京公网|沪公网|增值电信|"
@@ -34,6 +36,10 @@ _FURNITURE_LINE = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_LINE_MAX_CHARS = 80
+# Promotion of the outlet's own channels anywhere in a short line: "欢迎扫描左方二维码关注…", "新浪新闻公众号".
+_PROMOTION = re.compile(r"扫(?:描|一扫).{0,10}二维码|二维码.{0,10}关注|^\S{2,12}(?:公众号|客户端)$|"
+                        r"(?:enable|activate|aktivieren|activer|activa|включите).{0,30}javascript|javascript\s*を有効",
+                        re.IGNORECASE)
 
 
 # "新华社记者 张三", "本报通讯员 李四", "By Jane Doe": a byline leading or closing the body.
@@ -41,6 +47,7 @@ _BYLINE = re.compile(
     r"^(?:[^\s，。]{0,12}(?:记者|通讯员|撰稿|撰文)\s*[:：]?\s*\S{2,}|by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})$",
     re.IGNORECASE,
 )
+_ENDS_WITH_DATE = re.compile(r"(?:(?:19|20)\d{2}|\d{1,2}\s*[:：h時]\s*\d{2}|日|分)(?:\s*(?:Uhr|г\.?|[AaPp]\.?[Mm]\.?))?\W{0,3}$")
 _DATE_LIKE = re.compile(r"(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d{2}")
 _SENTENCE_MARK = re.compile(r"[。！？!?；;，,]")
 
@@ -52,7 +59,7 @@ def is_legal_notice(text: str) -> bool:
 
 def is_furniture_line(text: str) -> bool:
     """A short label, editor, paging or sharing line."""
-    return len(text) <= FURNITURE_LINE_MAX_CHARS and bool(_FURNITURE_LINE.search(text))
+    return len(text) <= FURNITURE_LINE_MAX_CHARS and bool(_FURNITURE_LINE.search(text) or _PROMOTION.search(text))
 
 
 def is_boilerplate(text: str) -> bool:
@@ -96,8 +103,13 @@ def _is_header_line(line: str, compact_title: str) -> bool:
 
 
 def _is_meta_line(line: str) -> bool:
-    """A short line with a date and no sentence in it (a dateline or source line), or a byline."""
-    if len(line) > 60 or _SENTENCE_MARK.search(line):
+    """A short line with a date and no sentence in it (a dateline or source line), or a byline, or a line that
+    ends with its date ("By Jane Doe, May 6, 2018", "Veröffentlicht am 06.05.2018, 09:15 Uhr")."""
+    if len(line) > 60:
+        return False
+    if _ENDS_WITH_DATE.search(line) and dates_in_text(line):
+        return True
+    if _SENTENCE_MARK.search(line):
         return False
     return bool(_DATE_LIKE.search(line)) or (len(line) <= 40 and bool(_BYLINE.match(line)))
 

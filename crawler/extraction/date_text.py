@@ -1,4 +1,5 @@
-"""Read dates as pages write them: 2023年07月26日 09:30, 2023-07-26T09:30:00+08:00, 9/17/2004 5:54 PM, URLs."""
+"""Read dates as pages write them: 2023年07月26日 09:30, 2023-07-26T09:30:00+08:00, 9/17/2004 5:54 PM, 06.05.2018,
+6. Mai 2018, May 6, 2018, 6 de mayo de 2018, 6 мая 2018, 09月07日 (the year inferred), URLs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from db import clock
 
 _TIME = (
     r"(?:\s*(?:T|,|\s|&nbsp;|-)?\s*(?P<ampm1>上午|下午|早上|晚上|凌晨|中午)?\s*"
-    r"(?P<hour>\d{1,2})\s*(?:[:：]|时|点)\s*(?P<minute>[0-5]\d)"
+    r"(?P<hour>\d{1,2})\s*(?:[:：]|时|時|点|h(?=[0-5]\d))\s*(?P<minute>[0-5]\d)"
     r"(?:\s*(?:[:：]|分)\s*(?P<second>[0-5]\d)(?:\.\d+)?)?\s*(?:分|秒)?"
     r"\s*(?P<ampm2>[AaPp]\.?[Mm]\.?(?![A-Za-z]))?)?"
     r"(?:\s*(?P<tz>Z|[+-](?:0\d|1[0-4]):?[0-5]\d|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?)(?![\w]))?"
@@ -22,6 +23,35 @@ _YMD = re.compile(
 )
 # 9/17/2004 5:54:13 AM (ASP pages in the US format) and 17/09/2004 when the first number cannot be a month.
 _MDY = re.compile(r"(?<![\d/.])(?P<lead>[0-3]?\d)/(?P<follow>[0-3]?\d)/(?P<year>(?:19|20)\d{2})(?!\d)" + _TIME)
+# 06.05.2018: day first, as German, Russian and most of Europe write it.
+_DMY_DOTS = re.compile(r"(?<![\w.])(?P<day>[0-3]?\d)\.\s?(?P<month>[01]?\d)\.\s?(?P<year>(?:19|20)\d{2})(?![\d.]\d)" + _TIME)
+# Month names and their common abbreviations in the languages of the sources (Russian in the genitive too).
+MONTH_NAMES = {
+    1: "january jan janvier janv janeiro enero ene januar jän gennaio gen januari январь января янв",
+    2: "february feb février févr fevereiro fev febrero februar febbraio februari февраль февраля фев",
+    3: "march mar mars março marzo märz mär maart март марта мар",
+    4: "april apr avril abril abr aprile апрель апреля апр",
+    5: "may mai maio mayo maggio mei май мая",
+    6: "june jun juin junho junio juni giugno giu июнь июня июн",
+    7: "july jul juillet juil julho julio juli luglio lug июль июля июл",
+    8: "august aug août agosto ago augustus август августа авг",
+    9: "september sep sept septembre setembro septiembre set settembre сентябрь сентября сен",
+    10: "october oct octobre outubro out octubre oktober okt ottobre ott октябрь октября окт",
+    11: "november nov novembre novembro noviembre ноябрь ноября ноя",
+    12: "december dec décembre déc dezembro dez diciembre dic dezember dicembre декабрь декабря дек",
+}
+_MONTH_NUMBER = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
+_MONTH = r"(?P<name>" + "|".join(sorted(map(re.escape, _MONTH_NUMBER), key=len, reverse=True)) + r")(?!\w)\.?"
+# The word some languages put before the time: "at 10:30 am", "um 10:30 Uhr", "à 14h05", "a las 10:30".
+_NAMED_TIME = r"(?:\s*(?:at|um|à|a las|alle|om|às|в))?" + _TIME
+_DAY_MONTH_YEAR = re.compile(
+    r"(?<![\w.])(?P<day>[0-3]?\d)(?:\.|er|º)?\s*(?:de\s+)?" + _MONTH + r",?\s*(?:de\s+)?"
+    r"(?P<year>(?:19|20)\d{2})(?!\d)(?:\s*г\.)?" + _NAMED_TIME, re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(
+    r"(?<!\w)" + _MONTH + r"\s*(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s*(?P<year>(?:19|20)\d{2})(?!\d)" + _NAMED_TIME,
+    re.IGNORECASE)
+# 09月07日 10:30: portals leave the year out on the current year's stories.
+_MONTH_DAY_CJK = re.compile(r"(?<!\d)(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日" + _TIME)
 # Month precision: a magazine issue (《北京之春》1998年3月号) or a bare "2003年5月" line.
 _YM = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年\s*(?P<month>[01]?\d)\s*月(?!\s*[0-3]?\d\s*日)(?P<issue>号|刊)?")
 _URL_DATE = re.compile(
@@ -39,17 +69,35 @@ class FoundDate:
     precision: str            # "day" or "month"
     source: str
     swappable: bool = False   # an N/N/YYYY date that could also be read the other way round
+    year_inferred: bool = False  # the page gave month and day only
+    label_at: int | None = None  # where to look for a label before it ("Published", "born"); None: at its year
 
     def in_zone(self, zone: ZoneInfo | timezone) -> datetime:
         return clock.in_zone(self.moment, zone)
 
 
-def dates_in_text(text: str) -> list[FoundDate]:
+def dates_in_text(text: str, *, without_year: bool = False) -> list[FoundDate]:
     """Every full date (with its time when given) in a piece of text, in order of appearance.
 
     N/N/YYYY is read month first (the US format ASP pages print) unless the first number cannot be a month;
-    such a date is marked swappable, for a declared date to settle."""
+    such a date is marked swappable, for a declared date to settle. without_year: also 09月07日, in the
+    nearest year that does not put it in the future (by the crawl's clock)."""
     spans = []
+    for pattern in (_DMY_DOTS, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        for match in pattern.finditer(text):
+            month = _MONTH_NUMBER[match["name"].lower()] if "name" in match.re.groupindex else int(match["month"])
+            found = _build(match, int(match["year"]), month, int(match["day"]))
+            if found:
+                found.label_at = match.start()
+                spans.append((match.start(), found))
+    if without_year:
+        taken = [(start, start + 1) for start, _ in spans]
+        for match in _MONTH_DAY_CJK.finditer(text):
+            if _after_a_year(text, match.start()) or any(a <= match.start() < b for a, b in taken):
+                continue
+            found = _with_inferred_year(match)
+            if found:
+                spans.append((match.start(), found))
     for match in _YMD.finditer(text):
         found = _build(match, int(match["year"]), int(match["month"]), int(match["day"]))
         if found:
@@ -62,6 +110,27 @@ def dates_in_text(text: str) -> list[FoundDate]:
             found.swappable = lead <= 12 and follow <= 12 and lead != follow
             spans.append((match.start(), found))
     return [found for _, found in sorted(spans, key=lambda item: item[0])]
+
+
+def _after_a_year(text: str, position: int) -> bool:
+    """The 07月26日 of 2023年07月26日 (a full date read already)."""
+    return bool(re.search(r"(?:19|20)\d{2}\s*[年/.-]\s*$", text[max(0, position - 8):position]))
+
+
+def _with_inferred_year(match: re.Match) -> FoundDate | None:
+    today = clock.today()
+    month, day = int(match["month"]), int(match["day"])
+    for year in (today.year, today.year - 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue  # 02月29日 outside a leap year
+        if candidate <= today + timedelta(days=2):
+            found = _build(match, year, month, day)
+            if found:
+                found.year_inferred = True
+            return found
+    return None
 
 
 def _build(match: re.Match, year: int, month: int, day: int) -> FoundDate | None:

@@ -3,14 +3,20 @@
 Declared dates are <meta> publication tags, JSON-LD datePublished and <time datetime>/itemprop elements.
 Visible dates are lines such as 发布时间：2023年07月26日 09:30 or 2023-07-26 09:30:15, looked for in short
 lines near the headline and the start of the body (and just after the body, where blogs and forums put
-them); the nearest labelled one with a time wins. Never in the article's sentences, footers or link lists.
+them); the nearest labelled one with a time wins, in any of the formats date_text reads (06.05.2018,
+6. Mai 2018, May 6, 2018...). Never in the article's sentences, footers or link lists, nor in comments,
+embedded posts, teasers or infoboxes (hints.in_other_item), nor after "born" or "updated".
 When both exist, the declared date settles disagreements and the visible line supplies the time readers
-see. htmldate helps on non-CJK pages (month names); a date in the URL is the last resort, and date-only.
-A time without an offset is read in default_tz (the newsletter's zone). The crawl time is never used.
+see. Then, on non-CJK pages, htmldate's reading of the date markup; then the URL (date-only); last, a
+visible date without a year (09月07日, its year inferred from the crawl's clock). htmldate's extensive
+search is not used: date_text reads the visible formats itself, and the extensive search loads dateparser
+(15 s on a process's first page, measured) to find dates in the article's sentences. A time without an
+offset is read in default_tz (the newsletter's zone). The crawl time itself is never used as a date.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from datetime import datetime, timedelta, timezone
@@ -27,7 +33,7 @@ from crawler.extraction.date_text import (
     parse_date_value,
     url_date,
 )
-from crawler.extraction.hints import MarkupHints
+from crawler.extraction.hints import MarkupHints, in_other_item
 from crawler.extraction.metadata import PageMetadata
 from db import clock
 
@@ -46,10 +52,17 @@ PUBLISHED_META = (
 _STRUCTURED_PROPS = ("datepublished", "datecreated")
 
 _LABEL = re.compile(
-    r"发布|发表|发文|成文|日期|时间|来源|稿源|刊发|posted|published|date|于\s*$|@\s*$", re.IGNORECASE
+    r"发布|发表|发文|成文|日期|时间|来源|稿源|刊发|posted|published|date|于\s*$|@\s*$|"
+    r"veröffentlicht|publié|publicado|pubblicato|опубликовано|公開|投稿|掲載", re.IGNORECASE
 )
 # A modification time is not the publication time.
-_UPDATE_LABEL = re.compile(r"更新|修改|编辑于|updated|modified|last edited", re.IGNORECASE)
+_UPDATE_LABEL = re.compile(
+    r"更新|修改|编辑于|updated|modified|last edited|aktualisiert|mis à jour|actualizado|aggiornato|обновлено",
+    re.IGNORECASE,
+)
+# Nor is a person's birth or death (encyclopedia-like pages, obituaries' infoboxes).
+_LIFE_LABEL = re.compile(r"born|geboren|\bnée?\b|nacid[oa]|nat[oa]\b|родил|died|gestorben|décédé|murió|умер|生まれ|出生|逝世",
+                         re.IGNORECASE)
 _BEFORE_ANCHOR = 10   # blocks before the headline or the body's start where a date line may sit
 _AFTER_ANCHOR = 30    # blocks after them (bylines, info tables and forum headers can be long)
 _AFTER_BODY = 6       # blocks after the body's last block (blog and forum signatures)
@@ -79,6 +92,8 @@ def find_published_at(
         chosen = _htmldate(root, url)
     if chosen is None:
         chosen = url_date(url) or url_date(metadata.canonical) or url_date(metadata.first("og:url"))
+    if chosen is None:
+        chosen = _visible_date(blocks, title, body, without_year=True)
     if chosen is None:
         return None
     return chosen.in_zone(zone).isoformat(timespec="seconds")
@@ -147,7 +162,7 @@ def _declared_date(root: etree._Element, metadata: PageMetadata) -> FoundDate | 
             candidates.extend(parse_date_value(value, "meta"))
     for element in root.xpath("//*[@itemprop] | //time[@pubdate]"):
         prop = (element.get("itemprop") or "").lower()
-        if prop in _STRUCTURED_PROPS or element.get("pubdate") is not None:
+        if (prop in _STRUCTURED_PROPS or element.get("pubdate") is not None) and not _of_another_item(element):
             value = element.get("datetime") or element.get("content") or element.text_content()
             candidates.extend(parse_date_value(value or "", "itemprop"))
     if not candidates:
@@ -167,7 +182,7 @@ def _first_article_time(root: etree._Element) -> list[FoundDate]:
     hints = MarkupHints()
     for element in root.iter("time"):
         value = element.get("datetime")
-        if not value or hints.factor(element) < 1.0:
+        if not value or hints.factor(element) < 1.0 or _of_another_item(element):
             continue
         if any(ancestor.tag in ("a", "li") for ancestor in element.iterancestors()):
             continue
@@ -175,7 +190,18 @@ def _first_article_time(root: etree._Element) -> list[FoundDate]:
     return []
 
 
-def _visible_date(blocks: list[Block], title: str | None, body: tuple[int, int] | None) -> FoundDate | None:
+def _of_another_item(element: etree._Element) -> bool:
+    """A date element of a comment, an embed or a teaser, or of an <article> other than the one with the <h1>."""
+    if in_other_item(element):
+        return True
+    for ancestor in element.iterancestors("article"):
+        if not ancestor.xpath(".//h1") and ancestor.xpath("preceding::h1 | following::h1"):
+            return True  # a list of other stories (each an <article>) beside the article's own headline
+    return False
+
+
+def _visible_date(blocks: list[Block], title: str | None, body: tuple[int, int] | None,
+                  without_year: bool = False) -> FoundDate | None:
     if not blocks:
         return None
     body_start, body_end = body if body else (None, None)
@@ -188,7 +214,7 @@ def _visible_date(blocks: list[Block], title: str | None, body: tuple[int, int] 
         block = blocks[index]
         if not _may_hold_dateline(block):
             continue
-        for found in dates_in_text(block.text):
+        for found in dates_in_text(block.text, without_year=without_year):
             distance = min(abs(index - anchor) for anchor in anchors)
             if body_end is not None and index > body_end:
                 distance = min(distance, index - body_end + _AFTER_BODY_PENALTY)
@@ -213,14 +239,16 @@ def _search_window(count: int, anchors: list[int], body_end: int | None) -> list
 def _may_hold_dateline(block: Block) -> bool:
     """Short, not a link list, not a footer, not a sentence of the article (those mention other dates)."""
     text = block.text
-    if block.link_density > 0.6 or len(text) > 150 or is_legal_notice(text):
+    if block.link_density > 0.6 or len(text) > 150 or is_legal_notice(text) or in_other_item(block.container):
         return False
     return len(text) <= 60 or not _SENTENCE.search(text)
 
 
 def _label_score(text: str, found: FoundDate) -> int:
-    position = text.find(str(found.moment.year))
+    position = text.find(str(found.moment.year)) if found.label_at is None else found.label_at
     before = text[max(0, position - 12):max(0, position)]
+    if _LIFE_LABEL.search(text[max(0, position - 24):max(0, position)]):
+        return -20
     if _UPDATE_LABEL.search(before):
         return -3
     return 3 if _LABEL.search(before) else 0
@@ -260,7 +288,12 @@ def _compact(text: str) -> str:
 
 
 def _htmldate(root: etree._Element, url: str | None) -> FoundDate | None:
-    """htmldate's reading of the page's date markup (no full-text search: that finds sidebar dates too)."""
+    """htmldate's reading of the page's date markup, on a copy of the page without comments, embeds, teasers
+    and infoboxes, whose dates it would otherwise find."""
+    root = copy.deepcopy(root)
+    for element in root.xpath("//*[@class or @id or @itemtype] | //nav"):
+        if element.getparent() is not None and in_other_item(element):
+            element.drop_tree()
     try:
         from htmldate import find_date
 

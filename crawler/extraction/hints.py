@@ -29,16 +29,20 @@ FURNITURE_FACTOR = 0.2
 BODY_MARK_FACTOR = 2.0
 
 
+def is_body_mark(element: etree._Element) -> bool:
+    """The element says it is the article body (itemprop=articleBody, article-body and CMS body classes)."""
+    return element.get("itemprop") == "articleBody" or bool(
+        _BODY_MARK.search(f"{element.get('class', '')} {element.get('id', '')}"))
+
+
 def element_hint(element: etree._Element) -> float:
     """How an element's own markup scales the prose inside it: <1 for furniture, >1 for a marked body."""
-    if element.get("itemprop") == "articleBody":
-        return BODY_MARK_FACTOR
     tag = element.tag
     if tag in ("body", "html"):
         return 1.0  # templates put layout words like "has-sidebar" on <body>
-    words = f"{element.get('class', '')} {element.get('id', '')}"
-    if _BODY_MARK.search(words):
+    if is_body_mark(element):
         return BODY_MARK_FACTOR
+    words = f"{element.get('class', '')} {element.get('id', '')}"
     if tag in _FURNITURE_TAGS or (words.strip() and _FURNITURE.search(words)):
         return FURNITURE_FACTOR
     return 1.0
@@ -66,3 +70,26 @@ class MarkupHints:
         for visited in path:
             self._cache[visited] = factor
         return factor
+
+
+# Parts of a page that hold other items and their dates: reader comments, embedded social posts, teasers,
+# sliders and lists of other stories, encyclopedia infoboxes (a person's birth date).
+_OTHER_ITEMS = re.compile(
+    r"comment(?!ary)|disqus|repl(?:y|ies)|respond|related|recommend|teaser|slider|carousel|swiper|"
+    r"twitter-tweet|instagram-media|tiktok-embed|fb-post|social-embed|embedded-post|infobox|vcard|biography|"
+    r"trending|popular|most-?read|more-?stories|read-?next|sidebar|widget",
+    re.IGNORECASE,
+)
+_OTHER_ITEM_TYPES = re.compile(r"schema\.org/(?:Comment|Answer|Review|SocialMediaPosting|Person)\b", re.IGNORECASE)
+
+
+def in_other_item(element: etree._Element | None) -> bool:
+    """The element sits in a comment, an embedded post, a teaser list or an infobox, not in the article."""
+    while element is not None and isinstance(element.tag, str) and element.tag not in ("body", "html"):
+        if element.tag == "nav":
+            return True  # not <aside>: mobile templates put the headline and its date line in one
+        words = f"{element.get('class', '')} {element.get('id', '')}"
+        if (words.strip() and _OTHER_ITEMS.search(words)) or _OTHER_ITEM_TYPES.search(element.get("itemtype") or ""):
+            return True
+        element = element.getparent()
+    return False

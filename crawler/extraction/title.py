@@ -11,28 +11,39 @@ from crawler.extraction.document import normalise_space
 from crawler.extraction.metadata import PageMetadata, json_ld_text
 
 # What sites put between the headline and their own name in <title>: "标题_新华网", "标题 - 人民网",
-# "Title | Site", "标题--中国政府网", "标题｜澎湃新闻".
+# "Title | Site", "Title – Site", "标题--中国政府网", "标题｜澎湃新闻", "…之城！-新华网".
 _SITE_SEPARATOR = re.compile(
-    rf"\s*(?:_+|\|+|｜|--+|——|\s[-–—·•:]\s|\s::\s|丨|(?<=[{HAN}”」》）])[-–](?=[{HAN}])"
+    rf"\s*(?:_+|\|+|｜|--+|——|\s[-–—·•:]\s|\s::\s|丨|(?<=[{HAN}”」》）！？。…])[-–](?=[{HAN}])"
     r"|-(?=[\w-]+\.(?:com|cn|net|org|gov|edu)\b))\s*",
     re.IGNORECASE,
 )
 _HEADLINE_CLASS = re.compile(r"title|headline|biaoti|tit\b|art_?tit|news_?tit|h1", re.IGNORECASE)
+# Where templates put the site's own name: the blog title in the header, the logo.
+_SITE_NAME_MARK = re.compile(r"\b(?:site-?title|site-?name|blog-?title|blog-?name|logo|brand|masthead)\b",
+                             re.IGNORECASE)
+# A link to the site's front page: "/", "./", "index.html", "https://example.org/".
+_HOME_LINK = re.compile(r"^(?:https?://[^/]+)?/?(?:\./?|index\.\w+)?$", re.IGNORECASE)
 # Old templates mark the headline with a class instead of <h1>: <div class="Heading">, <td class="biaoti">.
 _HEADLINE_MARK = re.compile(
-    r"^(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit)$",
+    r"^(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit|entry-?title|"
+    r"post-?title|story-?title)$",
     re.IGNORECASE,
 )
 
 
 def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
-    """The headline, without a site-name suffix."""
+    """The headline, without a site-name suffix; never the site's or blog's own name when a headline exists."""
     page_title = _without_site_name(normalise_space(root.findtext(".//title") or ""), root, metadata)
+    own_names = {_compact(name) for name in site_names(root, metadata)}
     declared = [
-        metadata.first("og:title", "twitter:title", "title", "dc.title", "headline"),
-        *(json_ld_text(article.get("headline")) for article in metadata.articles()),
+        text for text in (
+            metadata.first("og:title", "twitter:title", "title", "dc.title", "headline"),
+            *(json_ld_text(article.get("headline")) for article in metadata.articles()),
+        ) if not text or _compact(text) not in own_names
     ]
-    headings = _heading_texts(root)
+    headings = [text for text in _heading_texts(root) if _compact(text) not in own_names]
+    if headings and _compact(page_title) in own_names:
+        page_title = ""  # a <title> that is only the blog's name says nothing about the post
 
     # A headline the page states twice (og:title or <h1>, and again in <title>) is the article's own;
     # when several do, the longest (a broken og:title attribute can cut the headline short).
@@ -54,6 +65,19 @@ def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
     if page_title:
         return _strip_site_name(page_title, headings)
     return _clean(headings[0]) if headings else None
+
+
+def site_names(root: etree._Element, metadata: PageMetadata) -> list[str]:
+    """Names the page gives itself: og:site_name, the JSON-LD publisher, a heading that links home (a logo)."""
+    names = [metadata.first("og:site_name", "application-name")]
+    names += [json_ld_text(article.get("publisher")) for article in metadata.articles()]
+    for heading in root.iter("h1", "h2", "p", "div", "span"):
+        words = f"{heading.get('class', '')} {heading.get('id', '')}"
+        if _SITE_NAME_MARK.search(words) or (heading.tag in ("h1", "h2") and any(
+                _HOME_LINK.match((link.get("href") or "").strip())
+                for link in heading.xpath("ancestor-or-self::a | .//a"))):
+            names.append(normalise_space(heading.text_content()))
+    return [name for name in names if name and len(name) <= 80]
 
 
 def _heading_texts(root: etree._Element) -> list[str]:
@@ -124,7 +148,7 @@ def _without_site_name(page_title: str, root: etree._Element, metadata: PageMeta
     for name in names:
         if not name or len(name) < 2 or not page_title.endswith(name):
             continue
-        rest = page_title[: -len(name)].rstrip(" -_|｜·:：")
+        rest = page_title[: -len(name)].rstrip(" -–—_|｜·:：")
         if len(rest) >= max(4, len(name)):
             return rest
     return page_title

@@ -174,7 +174,9 @@ def test_chinese_web_content_extraction_body_and_dates():
     scores = _scores("chinese-web-content-extraction")
     assert not scores.failures
     assert scores.f1 >= 0.85, f"body F1 {scores.f1:.3f} (CJK-character shingles)"
-    assert scores.dates_right >= 52, f"{scores.dates_right}/{scores.dates_labelled} dates right"
+    # 51: the 5 misses are labels we believe wrong (benchmarks/extraction.py names them); 35687fb1 was "right"
+    # only while the post's own "September 10th, 2005" could not be read.
+    assert scores.dates_right >= 51, f"{scores.dates_right}/{scores.dates_labelled} dates right"
 
 
 def test_article_extraction_benchmark_not_below_trafilatura():
@@ -191,3 +193,32 @@ def test_gne_chinese_news_pages_all_extract():
     # Silver truth (another extractor's output): a floor against regressions, not a target.
     assert scores.f1 >= 0.90
     assert scores.titles_right >= 18
+
+
+def test_project_pages_in_six_languages_extract():
+    benchmark = _benchmark()
+    page_set = benchmark.load_project_pages()
+    assert len(page_set.pages) >= 100
+    scores, predictions = benchmark.run(page_set, "ours")
+    assert not scores.failures
+    assert scores.f1 >= 0.97, f"body F1 {scores.f1:.3f}"
+    assert scores.dates_right >= scores.dates_labelled - 2, f"{scores.dates_right}/{scores.dates_labelled} dates"
+    assert scores.titles_right >= scores.titles_labelled - 2, f"{scores.titles_right}/{scores.titles_labelled} titles"
+    front_pages = [page for page in page_set.pages if "front_page" in page.page_id]
+    assert front_pages and all(predictions[page.page_id].text == "" for page in front_pages)
+
+
+def test_project_pages_are_what_their_generator_writes(tmp_path: Path):
+    generator = importlib.util.spec_from_file_location("generate_pages", REPO / "benchmarks" / "pages" / "generate.py")
+    module = importlib.util.module_from_spec(generator)
+    sys.path.insert(0, str(REPO / "benchmarks" / "pages"))
+    try:
+        generator.loader.exec_module(module)
+        labels = module.generate(tmp_path)
+    finally:
+        sys.path.remove(str(REPO / "benchmarks" / "pages"))
+    committed = REPO / "benchmarks" / "pages"
+    assert len({label["language"] for label in labels.values()}) >= 6
+    assert (tmp_path / "labels.json").read_text(encoding="utf-8") == (committed / "labels.json").read_text(encoding="utf-8")
+    for page_id in labels:
+        assert (tmp_path / f"{page_id}.html").read_bytes() == (committed / f"{page_id}.html").read_bytes(), page_id

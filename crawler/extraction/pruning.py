@@ -1,0 +1,97 @@
+"""Take out of a parsed page what is never the article: comments, embeds, galleries, players, teasers, ruby readings.
+
+Removed before the body, title and date are looked for, so that no extractor (ours or trafilatura) can take
+their text or their dates. Only parts the page's own markup names are removed (class and id words, schema.org
+types, <rt>/<rp>); a part that holds the headline or the marked article body is kept whatever it is called
+(a wrapper named "has-comments" or "post-with-gallery" holds the article). A body that a page ships only
+inside <noscript> is unwrapped, so that it is read like any other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.extraction.hints import is_body_mark
+
+# Class and id words of reader comments: WordPress (comments, comment-list, comment-respond, respond), Disqus,
+# generic shapes. Words are matched whole between -, _ and spaces, so "commentary" (an opinion column) is not.
+_COMMENTS = re.compile(
+    r"(?<![a-z])(?:comments?|comment-?(?:list|section|area|thread|wrap(?:per)?|form|block|container|box|body)|"
+    r"commentlist|comments-?(?:area|section|list|wrap(?:per)?|container|block|thread)|disqus(?:_thread)?|"
+    r"respond|replies|reply-?list|user-?comments|reader-?comments)(?![a-z])",
+    re.IGNORECASE,
+)
+_COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments)\b", re.IGNORECASE)
+# Embedded social posts, galleries, video players, infoboxes and teaser lists ("player-name", "unrelated" are not).
+_NOT_ARTICLE_TEXT = re.compile(
+    r"(?<![a-z])(?:twitter-tweet|instagram-media|tiktok-embed|fb-post|social-embed|embedded-post|"
+    r"gallery|photo-?gallery|slideshow|lightbox|video-?player|media-?player|jwplayer|video-js|vjs-[a-z-]+|infobox|"
+    r"recommended|recommendations?|related(?:-?(?:posts|articles|stories|news|content|links))?|read-?next|"
+    r"more-?stories|you-?may-?like|outbrain|taboola|teasers?|teaser-?list|slider|carousel|swiper)(?![a-z])",
+    re.IGNORECASE,
+)
+# A gallery or teaser box is removed only when the page has more prose outside it (twice as much, and at least
+# this many characters): otherwise it is the page (a photo story whose captions are its text).
+MIN_PROSE_ELSEWHERE = 80
+_SENTENCE = re.compile(r"[。！？；，.!?;,]")
+PROSE_PIECE_CHARS = 30
+# A <noscript> body is read when it holds at least this much text and more than the rest of the page.
+NOSCRIPT_MIN_CHARS = 200
+
+
+def prune_page(root: etree._Element) -> bool:
+    """Remove comments, embeds, galleries, players, teaser lists and ruby readings; unwrap a <noscript> body.
+    Whether anything changed."""
+    changed = _unwrap_noscript_body(root)
+    headline = set(root.xpath("//h1 | //*[@itemprop='articleBody' or @itemprop='headline']"))
+    # Comment markup reuses body words ("post-content", "entry-content"): only the headline protects from it.
+    keep = headline | {element for element in root.xpath("//body//*[@class or @id]") if is_body_mark(element)}
+    page_prose = _prose_chars(root)
+    for element in root.xpath("//body//*[@class or @id or @itemtype]"):
+        words = f"{element.get('class', '')} {element.get('id', '')}"
+        comments = bool(_COMMENTS.search(words) or _COMMENT_TYPES.search(element.get("itemtype") or ""))
+        if not comments and not _NOT_ARTICLE_TEXT.search(words):
+            continue
+        if element.getroottree().getroot() is not root:
+            continue  # removed already, with a box around it
+        if any(inner in (headline if comments else keep) for inner in element.iter()):
+            continue  # it holds the article
+        if not _chars(element):
+            continue  # an empty placeholder (a thread a script fills in): nothing to take out
+        inside = 0 if comments else _prose_chars(element)
+        if comments or page_prose - inside >= max(MIN_PROSE_ELSEWHERE, 2 * inside):
+            element.drop_tree()
+            changed = True
+    for element in root.xpath("//rt | //rp"):
+        element.drop_tree()  # the reading printed above a kanji, not text; drop_tree keeps the tail
+        changed = True
+    return changed
+
+
+def _prose_chars(element: etree._Element) -> int:
+    """Characters in pieces of text long enough and punctuated enough to be sentences."""
+    pieces = (" ".join(piece.split()) for piece in element.xpath(
+        "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template)]"))
+    return sum(len(piece) for piece in pieces if len(piece) >= PROSE_PIECE_CHARS and _SENTENCE.search(piece))
+
+
+def _chars(element: etree._Element) -> int:
+    return len("".join("".join(element.itertext()).split()))
+
+
+def _unwrap_noscript_body(root: etree._Element) -> bool:
+    body = root.find("body")
+    if body is None:
+        return False
+    outside = sum(len("".join(piece.split())) for piece in body.xpath(
+        "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template "
+        "or ancestor::noscript)]"))
+    changed = False
+    for noscript in list(body.iter("noscript")):
+        characters = _chars(noscript)
+        if characters >= NOSCRIPT_MIN_CHARS and characters > outside:
+            noscript.tag = "div"  # the page's only copy of the article, for readers without JavaScript
+            changed = True
+    return changed

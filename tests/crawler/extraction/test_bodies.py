@@ -1,0 +1,139 @@
+"""Article bodies on pages in the shapes other sites have: comments, noscript, galleries, players, teasers,
+tables, ruby, and front pages that list several posts."""
+
+from __future__ import annotations
+
+from crawler.extraction import extract
+
+_PARAGRAPHS = [
+    "The regional council approved the new transport budget on Tuesday after a debate that lasted most of the day.",
+    "Under the plan, two tram lines will be extended to the northern suburbs and forty new buses will be bought.",
+    "The mayor said that work on the first extension would begin before the winter and take two years.",
+    "Opposition members argued that the money would be better spent on repairing existing roads and bridges.",
+    "The budget still needs the approval of the national transport agency, which is expected in the spring.",
+]
+_STORY = "".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPHS)
+
+
+def _post(inside: str = "", after: str = "", head: str = "", story: str = _STORY) -> str:
+    return (f"<html><head><meta charset='utf-8'><title>Council approves transport budget | City Times</title>{head}"
+            f"</head><body><header><a href='/'>City Times</a></header><main><article class='post hentry'>"
+            f"<h1 class='entry-title'>Council approves transport budget</h1>"
+            f"<div class='entry-content'>{story}{inside}</div></article>{after}</main>"
+            f"<footer>© 2024 City Times</footer></body></html>")
+
+
+_WORDPRESS_COMMENTS = (
+    "<div id='comments' class='comments-area'><h2 class='comments-title'>142 thoughts on this</h2>"
+    "<ol class='comment-list'>" + "".join(
+        f"<li id='comment-{n}' class='comment even thread-even depth-1'><article class='comment-body'>"
+        f"<footer class='comment-meta'><b class='fn'>Reader {n}</b> <time datetime='2024-03-0{n % 9 + 1}'>"
+        f"March {n % 9 + 1}, 2024</time></footer><div class='comment-content'><p>I have lived here for twenty "
+        f"years and reader opinion number {n} is that the trams never come on time anyway, so why bother.</p>"
+        f"</div></article></li>" for n in range(30)) +
+    "</ol><div id='respond' class='comment-respond'><h3>Leave a Reply</h3><form><p>Your email address will "
+    "not be published, and the comment will appear after moderation.</p></form></div></div>")
+
+
+def test_reader_comments_are_never_in_the_body():
+    for comments in (
+        _WORDPRESS_COMMENTS,
+        "<section class='comments'>" + "".join(
+            f"<div class='entry'><p>Another reader says number {n}: the buses are always full, and frankly the "
+            f"council should have thought of this much earlier than now.</p></div>" for n in range(20)) + "</section>",
+        "<div itemscope itemtype='https://schema.org/UserComments'>" + "".join(
+            f"<div itemprop='comment' itemscope itemtype='https://schema.org/Comment'><p itemprop='text'>Comment "
+            f"{n}: a well argued report, but it forgets the cyclists who use the bridge every single morning.</p>"
+            f"</div>" for n in range(20)) + "</div>",
+        "<div id='disqus_thread'>" + "".join(
+            f"<div class='post-message'><p>Disqus voice {n}: twelve years of promises and still no tram line to "
+            f"the northern suburbs, I will believe it when I see it.</p></div>" for n in range(20)) + "</div>",
+    ):
+        text = extract(_post(after=comments), "https://citytimes.example/2024/03/01/budget/").text
+        assert "mayor said" in text and "Opposition members" in text
+        assert "reader" not in text.lower() and "Disqus" not in text and "Comment " not in text
+        assert "moderation" not in text
+
+
+def test_a_body_only_inside_noscript_is_read():
+    story = "".join(f"<p>　　第{n}段：长三角地区数字经济发展迅速，算力网络、数据交易和人工智能应用不断取得新的进展，"
+                    f"多地出台配套政策支持企业创新。</p>" for n in range(1, 7))
+    html = ("<html><head><meta charset='utf-8'><title>长三角数字经济发展提速_示范网</title></head><body>"
+            "<div class='nav'><a href='/'>首页</a> <a href='/news'>新闻</a></div><div id='app'>"
+            "<p class='summary'>摘要：长三角地区数字经济发展提速，算力网络、数据交易和人工智能应用全面推进，"
+            "本文介绍最新进展和各地的做法，包括上海、江苏、浙江和安徽四地的重点项目与政策安排。</p><p class='date'>2024-03-01 09:30</p></div>"
+            f"<noscript><div class='article'><h1>长三角数字经济发展提速</h1>{story}</div></noscript>"
+            "<script>render()</script></body></html>")
+    text = extract(html, "https://news.example.cn/a").text
+    assert "第1段" in text and "第6段" in text
+
+
+def test_a_noscript_notice_beside_the_body_is_not_read():
+    html = _post(inside="<noscript><p>Please enable JavaScript to view the interactive map.</p></noscript>")
+    assert "JavaScript" not in extract(html).text
+
+
+def test_gallery_captions_player_text_and_teaser_lists_are_dropped():
+    gallery = ("<div class='gallery'>" + "".join(
+        f"<figure class='gallery-item'><img src='/p{n}.jpg'><figcaption>Photo {n}: the tram depot seen from the "
+        f"north, where the new line will start.</figcaption></figure>" for n in range(4)) + "</div>")
+    player = ("<div class='video-player'><p>Your browser does not support HTML5 video. Watch next: more "
+              "stories from the council, autoplay is on.</p></div>")
+    teasers = ("<section class='recommended'><h3>Recommended for you</h3><ul>" + "".join(
+        f"<li><a href='/s{n}'>Story {n}</a><p>A teaser paragraph about another story entirely, number {n}, "
+        f"which readers also liked.</p></li>" for n in range(5)) + "</ul></section>")
+    text = extract(_post(inside=gallery + player, after=teasers), "https://citytimes.example/b").text
+    assert "forty new buses" in text
+    assert "Photo" not in text and "HTML5" not in text and "teaser paragraph" not in text
+
+
+def test_empty_table_rows_are_not_printed():
+    table = ("<table><tr><td>Tram 4</td><td>12</td></tr><tr><td><p> </p></td><td><p> </p></td></tr>"
+             "<tr><td>&#8203;</td><td>&#8203;</td></tr><tr><td>Bus 9</td><td>30</td></tr></table>")
+    text = extract(_post(inside=table), "https://citytimes.example/c").text
+    assert "Tram 4" in text
+    assert "Bus 9" in text
+    assert not any(set(line) <= set("| \u200b") for line in text.split("\n"))
+
+
+def test_ruby_readings_are_not_mixed_into_the_text():
+    story = ("<p><ruby>東京<rp>(</rp><rt>とうきょう</rt><rp>)</rp></ruby>都は<ruby>人工知能<rt>じんこうちのう</rt>"
+             "</ruby>の活用を進めるため、新しい計画を発表しました。データセンターの整備や、中小企業のデジタル化への"
+             "支援が柱となります。</p><p>都の担当者は「行政サービスをもっと便利にしたい」と話しています。計画は来年度から"
+             "五年間で実施される予定です。</p>")
+    text = extract(_post(story=story)).text
+    assert "東京都は人工知能の活用を進めるため" in text
+    assert "とうきょう" not in text and "じんこうちのう" not in text
+
+
+def test_a_front_page_listing_several_posts_has_no_text_and_says_why():
+    posts = "".join(
+        f"<article class='post hentry'><h2 class='entry-title'><a href='/2024/03/0{n}/post-{n}/'>Post number {n} "
+        f"about the garden</a></h2><div class='entry-summary'><p>This week we planted beans, number {n}, and the "
+        f"weather was kind to us for once, so the whole bed is done. … <a href='/2024/03/0{n}/post-{n}/'>Read more"
+        f"</a></p></div></article>" for n in range(1, 6))
+    html = ("<html><head><title>Notes from the Garden</title></head><body><header><h1 class='site-title'>"
+            f"<a href='/'>Notes from the Garden</a></h1></header><main>{posts}</main></body></html>")
+    article = extract(html, "https://garden.example/")
+    assert article.title == "Notes from the Garden"
+    assert article.text == ""
+    assert article.note == "a list of 5 posts (a front page or an archive), not one article"
+    assert article.published_at is None
+
+
+def test_an_article_with_a_box_of_other_posts_is_still_an_article():
+    others = "<section class='more'>" + "".join(
+        f"<article><h3><a href='/o{n}'>Other story {n}</a></h3><p>An excerpt of another story, number {n}, "
+        f"long enough to look like a teaser on a front page.</p></article>" for n in range(4)) + "</section>"
+    article = extract(_post(after=others), "https://citytimes.example/d")
+    assert "forty new buses" in article.text and article.note is None
+
+
+def test_a_byline_ending_with_its_date_and_an_infobox_are_not_body_text():
+    infobox = ("<table class='infobox vcard'><tr><th>Born</th><td>2001-05-06</td></tr>"
+               "<tr><th>Club</th><td>Riverside Rowing Club</td></tr></table>")
+    html = _post(inside=infobox).replace("<div class='entry-content'>",
+                                         "<p class='byline'>By Jonas Ek, June 17, 2017</p><div class='entry-content'>")
+    text = extract(html, "https://citytimes.example/e").text
+    assert text.startswith("The regional council approved")
+    assert "Jonas Ek" not in text and "Born" not in text and "Rowing Club" not in text

@@ -1,0 +1,79 @@
+"""Publication dates on pages in other languages' formats and layouts: which date is the article's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import extract
+
+_STORY = "".join(
+    f"<p>The council approved the new budget on Tuesday after a long debate, paragraph {n}, and the mayor "
+    "said that work on the bridge would begin before the winter.</p>" for n in range(5)
+)
+
+
+def _page(meta_line: str = "", after: str = "", head: str = "", headline: str = "Council approves budget") -> str:
+    return (f"<html><head><meta charset='utf-8'><title>{headline} - City Times</title>{head}</head><body>"
+            f"<header class='site-header'><a href='/'>City Times</a></header>"
+            f"<main><article><h1>{headline}</h1>{meta_line}<div class='entry-content'>{_STORY}</div></article>"
+            f"{after}</main></body></html>")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("<div class='meta'>Veröffentlicht am 06.05.2018, 09:15 Uhr</div>", "2018-05-06T09:15:00+02:00"),
+    ("<p class='byline'>Von Anna Weber | 6. Mai 2018</p>", "2018-05-06T00:00:00+02:00"),
+    ("<p class='byline'>By Jane Doe · May 6, 2018 at 10:30 am</p>", "2018-05-06T10:30:00+02:00"),
+    ("<p class='auteur'>Par Marie Dupont, publié le 6 mai 2018 à 14:05</p>", "2018-05-06T14:05:00+02:00"),
+    ("<p class='fecha'>Madrid, 6 de mayo de 2018</p>", "2018-05-06T00:00:00+02:00"),
+    ("<p class='date'>6 мая 2018 г., 14:05</p>", "2018-05-06T14:05:00+02:00"),
+    ("<p class='dateline'>2018年5月6日</p>", "2018-05-06T00:00:00+02:00"),
+    ("<p class='date'>le 6 mai 2018 à 14h05</p>", "2018-05-06T14:05:00+02:00"),
+    ("<p class='date'>投稿日 2018年5月6日 10時30分</p>", "2018-05-06T10:30:00+02:00"),
+])
+def test_visible_dates_in_other_languages_formats(line: str, expected: str):
+    assert extract(_page(line), default_tz="Europe/Berlin").published_at == expected
+
+
+def test_dates_of_reader_comments_are_not_the_articles():
+    comments = ("<section id='comments' class='comments-area'><h2>3 comments</h2><ol class='comment-list'>"
+                "<li class='comment' itemscope itemtype='https://schema.org/Comment'><div class='comment-meta'>"
+                "<time itemprop='datePublished' datetime='2024-03-02T10:00:00+00:00'>2024-03-02 10:00</time></div>"
+                "<p>Great piece, thanks for writing it up so clearly.</p></li></ol></section>")
+    article = extract(_page(after=comments), "https://citytimes.example/2018/05/06/council-budget/")
+    assert article.published_at == "2018-05-06T00:00:00+08:00"
+
+
+def test_other_items_time_pubdate_in_a_slider_is_not_the_articles():
+    slider = ("<div class='slider'>" + "".join(
+        f"<article><h3><a href='/other-{n}'>Another story number {n}</a></h3>"
+        f"<time pubdate datetime='2019-01-0{n}T08:00:00+00:00'>2019-01-0{n}</time></article>" for n in (1, 2, 3))
+        + "</div>")
+    article = extract(_page("<p class='byline'>By Jane Doe, May 6, 2018</p>", after=slider),
+                      default_tz="Europe/London")
+    assert article.published_at == "2018-05-06T00:00:00+01:00"
+
+
+def test_an_embedded_posts_date_is_not_the_articles():
+    tweet = ("<blockquote class='twitter-tweet'><p>The bridge will be finished next year, promises the mayor.</p>"
+             "&mdash; City Hall (@cityhall) <a href='https://twitter.example/s/1'>2019-06-01 09:00</a></blockquote>")
+    html = _page().replace("<div class='entry-content'>", "<div class='entry-content'>" + tweet)
+    article = extract(html, "https://citytimes.example/news/2018/05/06/budget.html")
+    assert article.published_at == "2018-05-06T00:00:00+08:00"
+
+
+def test_a_birth_date_in_an_infobox_is_not_a_publication_date():
+    infobox = ("<table class='infobox vcard'><tr><th colspan='2'>Anna Weber</th></tr>"
+               "<tr><th>Born</th><td>2001-05-06</td></tr><tr><th>Nationality</th><td>German</td></tr></table>")
+    html = _page().replace("<div class='entry-content'>", infobox + "<div class='entry-content'>")
+    assert extract(html).published_at is None
+
+
+def test_a_date_without_a_year_takes_the_nearest_past_year_from_the_crawls_clock(monkeypatch):
+    body = "".join(f"<p>这是第{n}段正文，讲述长三角地区数字经济的发展情况，包括算力、数据和人工智能等方面的进展。</p>"
+                   for n in range(1, 5))
+    html = (f"<html><head><meta charset='utf-8'><title>示范标题_示范网</title></head><body><h1>示范标题</h1>"
+            f"<div class='info'>09月07日 10:30　来源：新华社</div><div class='content'>{body}</div></body></html>")
+    monkeypatch.setenv("NEWSDESK_NOW", "2026-11-20T10:00:00+08:00")
+    assert extract(html).published_at == "2026-09-07T10:30:00+08:00"
+    monkeypatch.setenv("NEWSDESK_NOW", "2027-03-01T10:00:00+08:00")
+    assert extract(html).published_at == "2026-09-07T10:30:00+08:00"  # September 2027 is still to come
