@@ -112,7 +112,8 @@ def extract_candidate(page: FetchedPage, *, max_text_chars: int = DEFAULT_MAX_TE
         if fallback.text.strip():
             text, charset = fallback.text.strip(), fallback.charset
     if len(text) < MIN_TEXT_CHARS:
-        raise Refusal("skipped", f"no article text found at {page.url}")
+        # A page that lists several posts says so: its posts are reached through their own links.
+        raise Refusal("skipped", f"{article.note or 'no article text found'} at {page.url}")
     kept = cut_to_limit(text, max_text_chars)
     reason = not_text_reason(kept)
     if reason:

@@ -57,3 +57,14 @@ def slow_answer(delay: float):
         except (BrokenPipeError, ConnectionResetError):
             pass
     return handler
+
+
+def front_page(posts: int = 5) -> str:
+    """A blog's front page: several posts, each a title and a teaser ending "Read more"."""
+    items = "".join(
+        f"<article class='post hentry'><h2 class='entry-title'><a href='/2024/03/0{n}/post-{n}/'>Post number {n} "
+        f"about the garden</a></h2><div class='entry-summary'><p>This week we planted beans, number {n}, and the "
+        f"weather was kind to us for once, so the whole bed is done. … <a href='/2024/03/0{n}/post-{n}/'>Read more"
+        f"</a></p></div></article>" for n in range(1, posts + 1))
+    return ("<html><head><title>Notes from the Garden</title></head><body><header><h1 class='site-title'>"
+            f"<a href='/'>Notes from the Garden</a></h1></header><main>{items}</main></body></html>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from support.pages import STORIES, article
+from support.pages import STORIES, article, front_page
 
 from crawler.articles import FetchedPage, PageWork
 from crawler.crawl.page_pool import PagePool
@@ -29,3 +29,11 @@ def test_a_worker_s_candidates_and_refusals_come_back_and_the_pool_keeps_its_wor
         assert pool.executor is not None, "a refusal is an answer, not a broken worker: the pool still works"
     finally:
         pool.close()
+
+
+def test_a_front_page_listing_posts_is_skipped_with_the_reason():
+    worked = PageWork(classifier=None)(FetchedPage("s", "https://garden.example/", front_page().encode(),
+                                                   content_type="text/html; charset=utf-8"))
+    assert worked.candidate is None and worked.refusal.kind == "skipped"
+    assert str(worked.refusal) == ("a list of 5 posts (a front page or an archive), not one article at "
+                                   "https://garden.example/")

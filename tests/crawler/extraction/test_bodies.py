@@ -3,6 +3,8 @@ tables, ruby, and front pages that list several posts."""
 
 from __future__ import annotations
 
+from support.pages import front_page
+
 from crawler.extraction import extract
 
 _PARAGRAPHS = [
@@ -107,14 +109,7 @@ def test_ruby_readings_are_not_mixed_into_the_text():
 
 
 def test_a_front_page_listing_several_posts_has_no_text_and_says_why():
-    posts = "".join(
-        f"<article class='post hentry'><h2 class='entry-title'><a href='/2024/03/0{n}/post-{n}/'>Post number {n} "
-        f"about the garden</a></h2><div class='entry-summary'><p>This week we planted beans, number {n}, and the "
-        f"weather was kind to us for once, so the whole bed is done. … <a href='/2024/03/0{n}/post-{n}/'>Read more"
-        f"</a></p></div></article>" for n in range(1, 6))
-    html = ("<html><head><title>Notes from the Garden</title></head><body><header><h1 class='site-title'>"
-            f"<a href='/'>Notes from the Garden</a></h1></header><main>{posts}</main></body></html>")
-    article = extract(html, "https://garden.example/")
+    article = extract(front_page(), "https://garden.example/")
     assert article.title == "Notes from the Garden"
     assert article.text == ""
     assert article.note == "a list of 5 posts (a front page or an archive), not one article"
