@@ -3,7 +3,7 @@
 Run `.venv/bin/python docs/desk-pictures.py` from the repository (about a minute: the demo crawl, then the
 pages). It needs Debian's Chromium (/usr/bin/chromium, which `make test` installs; Playwright downloads no
 browser) and writes docs/desk-queue.png, docs/desk-story.png,
-docs/desk-story-copies.png, docs/desk-sources.png and docs/desk-keys.png,
+docs/desk-story-copies.png, docs/desk-sources.png, docs/desk-keys.png and docs/desk-issue.png,
 1280x800 each.
 """
 
@@ -89,6 +89,20 @@ def take_pictures(address: str) -> None:
         page.goto(address + "sources")
         expect(page.locator("tr.source-row").first).to_be_visible()
         shoot(page, "desk-sources.png")
+
+        # An issue drafted from six stories approved at once (x selects, a approves the selection).
+        page.goto(address)
+        for _ in range(6):
+            page.keyboard.press("x")
+            page.keyboard.press("j")
+        decide(page, "a")
+        page.goto(address + "issues")
+        for field, value in {"year": "2026", "number": "11", "total": "39", "month": "11"}.items():
+            page.fill(f"form.new-issue input[name={field}]", value)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Start the issue").click()
+        expect(page.locator("li.issue-story").first).to_be_visible()
+        shoot(page, "desk-issue.png")
         browser.close()
 
 
