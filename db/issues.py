@@ -19,7 +19,7 @@ from .stories import Conflict
 logger = logging.getLogger(__name__)
 
 ISSUE_COLUMNS = ("id, year, number, total, month, status, version, masthead, closing, created_by, created_at, "
-                 "updated_at, published_by, published_at")
+                 "updated_at, updated_by, published_by, published_at")
 
 # A story as an issue needs it: the story's decision and the editor's words, its representative copy's.
 STORY_COLUMNS = ("s.id AS story_id, s.status, s.section, s.title AS edited_title, s.summary AS edited_summary, "
@@ -112,19 +112,20 @@ def add(conn: sqlite3.Connection, issue_id: int, story_id: int, *, actor: str, v
     """Put an approved story that is in no issue at the end of a draft."""
     _draft(conn, issue_id, version)
     _insert(conn, issue_id, story_id, actor)
-    _changed(conn, issue_id)
+    _changed(conn, issue_id, actor)
 
 
-def remove(conn: sqlite3.Connection, issue_id: int, story_id: int, *, version: int | None) -> None:
+def remove(conn: sqlite3.Connection, issue_id: int, story_id: int, *, actor: str, version: int | None) -> None:
     """Take a story out of a draft: it is offered again."""
     issue = _draft(conn, issue_id, version)
     if not conn.execute("DELETE FROM issue_stories WHERE issue_id = ? AND story_id = ?",
                         [issue_id, story_id]).rowcount:
         raise NotFound(f"story {story_id} is not in {label(issue)}")
-    _changed(conn, issue_id)
+    _changed(conn, issue_id, actor)
 
 
-def reorder(conn: sqlite3.Connection, issue_id: int, story_ids: Sequence[int], *, version: int | None) -> None:
+def reorder(conn: sqlite3.Connection, issue_id: int, story_ids: Sequence[int], *, actor: str,
+            version: int | None) -> None:
     """Give a draft's stories this order; the list must name each of them once."""
     issue = _draft(conn, issue_id, version)
     held = {row[0] for row in conn.execute("SELECT story_id FROM issue_stories WHERE issue_id = ?", [issue_id])}
@@ -132,17 +133,17 @@ def reorder(conn: sqlite3.Connection, issue_id: int, story_ids: Sequence[int], *
         raise StoreError(f"a new order of {label(issue)} must name each of its {len(held)} stories once")
     conn.executemany("UPDATE issue_stories SET position = ? WHERE issue_id = ? AND story_id = ?",
                      [(place, issue_id, story_id) for place, story_id in enumerate(story_ids, start=1)])
-    _changed(conn, issue_id)
+    _changed(conn, issue_id, actor)
 
 
 def correct(conn: sqlite3.Connection, issue_id: int, story_id: int, *, outlet: str | None, ran_on: str | None,
-            version: int | None) -> None:
+            actor: str, version: int | None) -> None:
     """The outlet and the date (YYYY-MM-DD) the draft prints for a story; None: what its copy says."""
     issue = _draft(conn, issue_id, version)
     if not conn.execute("UPDATE issue_stories SET outlet = ?, ran_on = ? WHERE issue_id = ? AND story_id = ?",
                         [outlet, ran_on, issue_id, story_id]).rowcount:
         raise NotFound(f"story {story_id} is not in {label(issue)}")
-    _changed(conn, issue_id)
+    _changed(conn, issue_id, actor)
 
 
 def publish(conn: sqlite3.Connection, issue_id: int, *, version: int, masthead: str, closing: dict,
@@ -158,8 +159,8 @@ def publish(conn: sqlite3.Connection, issue_id: int, *, version: int, masthead: 
         "WHERE issue_id = ? AND story_id = ?",
         [[story[name] for name in PRINTED_FIELDS] + [issue_id, story["story_id"]] for story in printed])
     conn.execute("UPDATE issues SET status = 'published', masthead = ?, closing = ?, published_by = ?, "
-                 "published_at = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                 [masthead, json.dumps(closing, ensure_ascii=False), actor, at, at, issue_id])
+                 "published_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                 [masthead, json.dumps(closing, ensure_ascii=False), actor, at, at, actor, issue_id])
 
 
 def _insert(conn: sqlite3.Connection, issue_id: int, story_id: int, actor: str) -> None:
@@ -188,13 +189,14 @@ def _draft(conn: sqlite3.Connection, issue_id: int, version: int | None) -> dict
     if issue["status"] != "draft":
         raise StoreError(f"{label(issue)} is published and cannot change; start a new issue for more stories")
     if version is not None and version != issue["version"]:
-        raise Conflict(f"{label(issue)} changed since you read it (version {version}, now {issue['version']}); "
-                       "reload it and try again")
+        raise Conflict(f"{label(issue)} changed since you read it (version {version}, now {issue['version']}, last "
+                       f"by {issue['updated_by'] or issue['created_by']}); reload it and try again")
     return issue
 
 
-def _changed(conn: sqlite3.Connection, issue_id: int) -> None:
-    conn.execute("UPDATE issues SET version = version + 1, updated_at = ? WHERE id = ?", [utc_now(), issue_id])
+def _changed(conn: sqlite3.Connection, issue_id: int, actor: str) -> None:
+    conn.execute("UPDATE issues SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                 [utc_now(), actor, issue_id])
 
 
 def _with_closing(row: dict) -> dict:

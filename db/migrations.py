@@ -603,3 +603,10 @@ def m050_issues(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m051_issue_changed_by(db: Database) -> None:
+    # Who changed a draft last (with updated_at), so that an editor whose change is refused for an older version
+    # is told by whom the draft changed, and every change to a draft names its editor.
+    db.executescript("ALTER TABLE issues ADD COLUMN updated_by TEXT;")

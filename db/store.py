@@ -365,23 +365,24 @@ class Store:
             issues.add(conn, issue_id, story_id, actor=actor, version=version)
         return issues.get(self.conn, issue_id)
 
-    def remove_from_issue(self, issue_id: int, story_id: int, *, version: int | None = None) -> dict:
+    def remove_from_issue(self, issue_id: int, story_id: int, *, actor: str, version: int | None = None) -> dict:
         """Take a story out of a draft (it is offered again); returns the issue's row."""
         with self._writing() as conn:
-            issues.remove(conn, issue_id, story_id, version=version)
+            issues.remove(conn, issue_id, story_id, actor=actor, version=version)
         return issues.get(self.conn, issue_id)
 
-    def reorder_issue(self, issue_id: int, story_ids: Sequence[int], *, version: int | None = None) -> dict:
+    def reorder_issue(self, issue_id: int, story_ids: Sequence[int], *, actor: str,
+                      version: int | None = None) -> dict:
         """Put a draft's stories in this order (each named once); returns the issue's row."""
         with self._writing() as conn:
-            issues.reorder(conn, issue_id, story_ids, version=version)
+            issues.reorder(conn, issue_id, story_ids, actor=actor, version=version)
         return issues.get(self.conn, issue_id)
 
     def correct_issue_story(self, issue_id: int, story_id: int, *, outlet: str | None, ran_on: str | None,
-                            version: int | None = None) -> dict:
+                            actor: str, version: int | None = None) -> dict:
         """The outlet and date (YYYY-MM-DD) a draft prints for a story, None for its copy's; the issue's row."""
         with self._writing() as conn:
-            issues.correct(conn, issue_id, story_id, outlet=outlet, ran_on=ran_on, version=version)
+            issues.correct(conn, issue_id, story_id, outlet=outlet, ran_on=ran_on, actor=actor, version=version)
         return issues.get(self.conn, issue_id)
 
     def publish_issue(self, issue_id: int, *, version: int, masthead: str, closing: dict, printed: Sequence[dict],

@@ -84,6 +84,7 @@ class Issue:
     sections: tuple[IssueSection, ...]
     created_by: str = ""
     created_at: str = ""
+    updated_by: str | None = None    # who changed the draft last (None: nobody since it was started)
     published_at: str | None = None  # UTC ISO 8601, when it was exported first
     published_by: str | None = None
 

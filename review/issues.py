@@ -145,11 +145,11 @@ def add_story(store: Store, newsletter: Newsletter, ref: int | str, story_id: in
     return show_issue(store, newsletter, issue.total)
 
 
-def remove_story(store: Store, newsletter: Newsletter, ref: int | str, story_id: int, *,
+def remove_story(store: Store, newsletter: Newsletter, ref: int | str, story_id: int, *, actor: str,
                  version: int | None = None) -> Issue:
     """Take a story out of a draft; it is offered for an issue again."""
     issue = _draft(show_issue(store, newsletter, ref), version)
-    store.remove_from_issue(issue.id, story_id, version=issue.version)
+    store.remove_from_issue(issue.id, story_id, actor=actor, version=issue.version)
     return show_issue(store, newsletter, issue.total)
 
 
@@ -168,7 +168,7 @@ def move_story(store: Store, newsletter: Newsletter, ref: int | str, story_id: i
                            version=story.story_version if story_version is None else story_version)
         issue = show_issue(store, newsletter, issue.total)
     order = _placed(issue, story_id, position)
-    store.reorder_issue(issue.id, order, version=issue.version)
+    store.reorder_issue(issue.id, order, actor=actor, version=issue.version)
     return show_issue(store, newsletter, issue.total)
 
 
@@ -194,7 +194,7 @@ def edit_story(store: Store, newsletter: Newsletter, ref: int | str, story_id: i
         held = next(entry for entry in store.issue_entries(issue.id) if entry["story_id"] == story_id)
         day = held["printed_ran_on"] if ran_on is None else _day_given(ran_on)
         store.correct_issue_story(issue.id, story_id, outlet=held["printed_outlet"] if outlet is None
-                                  else outlet.strip() or None, ran_on=day, version=issue.version)
+                                  else outlet.strip() or None, ran_on=day, actor=actor, version=issue.version)
     return show_issue(store, newsletter, issue.total)
 
 
@@ -279,8 +279,8 @@ def _filename(issue: Issue, extension: str, *, draft: bool = False) -> str:
 def _issue(row: dict, masthead: str, closing: Closing, sections: tuple[IssueSection, ...]) -> Issue:
     return Issue(id=row["id"], year=row["year"], number=row["number"], total=row["total"], month=row["month"],
                  status=row["status"], version=row["version"], masthead=masthead, closing=closing, sections=sections,
-                 created_by=row["created_by"], created_at=row["created_at"], published_at=row["published_at"],
-                 published_by=row["published_by"])
+                 created_by=row["created_by"], created_at=row["created_at"], updated_by=row["updated_by"],
+                 published_at=row["published_at"], published_by=row["published_by"])
 
 
 def _live_story(row: dict, newsletter: Newsletter) -> IssueStory:
@@ -367,8 +367,8 @@ def _draft(issue: Issue, version: int | None) -> Issue:
     if issue.status != "draft":
         raise NewsdeskError(f"{_label(issue)} is published and cannot change; start a new issue for more stories")
     if version is not None and version != issue.version:
-        raise Conflict(f"{_label(issue)} changed since you read it (version {version}, now {issue.version}); "
-                       "reload it and try again")
+        raise Conflict(f"{_label(issue)} changed since you read it (version {version}, now {issue.version}, last "
+                       f"by {issue.updated_by or issue.created_by}); reload it and try again")
     return issue
 
 

@@ -77,7 +77,7 @@ def add(ref: str, story_id: int) -> None:
 def remove(ref: str, story_id: int) -> None:
     """Take a story out of draft N; it is offered for an issue again."""
     with open_store() as store:
-        changed = issues.remove_story(store, current_home().sections(), ref, story_id)
+        changed = issues.remove_story(store, current_home().sections(), ref, story_id, actor=editor_name())
     _echo([f"removed story {story_id} from issue {changed.total}", *render.issue_lines(changed)])
 
 

@@ -65,7 +65,7 @@ def add(ref: str):
 @issue_pages.post("/issues/<ref>/remove")
 def remove(ref: str):
     story_id = form_int("story")
-    changed = issues.remove_story(context.store(), context.desk().newsletter(), ref, story_id,
+    changed = issues.remove_story(context.store(), context.desk().newsletter(), ref, story_id, actor=actor(),
                                   version=form_int("version"))
     flash(f"removed story {story_id} from issue {changed.total}; it is offered for an issue again")
     return back()

@@ -49,8 +49,8 @@ def test_publishing_what_no_longer_matches_the_draft_is_refused(store):
 def test_a_story_is_in_one_issue_and_reorders_must_name_each_story_once(store):
     issue = store.create_issue(year=2026, number=11, total=39, month=11, story_ids=[1, 2], actor="alice")
     with pytest.raises(StoreError, match="a new order of issue 39 .* must name each of its 2 stories once"):
-        store.reorder_issue(issue["id"], [1, 1])
-    store.reorder_issue(issue["id"], [2, 1])
+        store.reorder_issue(issue["id"], [1, 1], actor="alice")
+    store.reorder_issue(issue["id"], [2, 1], actor="alice")
     assert [row["story_id"] for row in store.issue_entries(issue["id"])] == [2, 1]
     assert [row["story_id"] for row in store.offered_stories()] == [3]
     with pytest.raises(StoreError, match=r"story 1 is in issue 39 \(2026年第11期\) already"):

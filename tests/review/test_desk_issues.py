@@ -219,11 +219,13 @@ def test_a_change_from_a_page_read_before_another_editors_change_is_refused_with
     submit(alice, ids[0], "move-down")                       # alice moves a story: version 2
     answer = bob.post("/issues/39/move", data=bobs_form)
     assert answer.status_code == 303 and answer.location == ISSUE
-    assert flashes(bob, ISSUE) == ["issue 39 (2026年第11期) changed since you read it (version 1, now 2); "
-                                   "reload it and try again"]
+    assert flashes(bob, ISSUE) == ["issue 39 (2026年第11期) changed since you read it (version 1, now 2, last by "
+                                   "alice); reload it and try again"]
     assert order(home)[0] == ("政策要闻", [ids[2], ids[0]]), "alice's order stands"
     bob.post("/issues/39/remove", data={**bobs_form})
     assert "changed since you read it" in flashes(bob, ISSUE)[0] and len(shown(home).stories) == 6
+    submit(bob, ids[0], "remove")                            # bob, reloaded, takes a story out: his name on it now
+    assert shown(home).updated_by == "bob" and len(shown(home).stories) == 5
     answer = export(alice, "publish", "md", confirm="yes", version="1")
     assert answer.status_code == 303 and "changed since you read it" in flashes(alice, ISSUE)[0]
     assert shown(home).status == "draft"

@@ -45,10 +45,10 @@ def test_a_new_issue_takes_every_approved_story_by_section_in_sections_yaml_orde
 def test_numbers_follow_the_previous_issue_and_start_again_in_a_new_year(desk):
     store, newsletter, ids = desk
     first = issues.new_issue(store, newsletter, actor="alice", year=2026, number=11, total=39, month=11)
-    issues.remove_story(store, newsletter, first.total, ids[0])
+    issues.remove_story(store, newsletter, first.total, ids[0], actor="alice")
     second = issues.new_issue(store, newsletter, actor="alice", year=2026, month=12)
     assert (second.year, second.number, second.total, second.month) == (2026, 12, 40, 12)
-    issues.remove_story(store, newsletter, 40, ids[0])
+    issues.remove_story(store, newsletter, 40, ids[0], actor="alice")
     third = issues.new_issue(store, newsletter, actor="alice", year=2027, month=1)
     assert (third.number, third.total) == (1, 41)
     assert [row["total"] for row in issues.list_issues(store)] == [41, 40, 39]
@@ -72,7 +72,7 @@ def test_the_first_issue_defaults_to_this_month_and_number_one_in_the_first_year
 def test_numbers_taken_or_out_of_range_are_refused_with_one_line(desk):
     store, newsletter, ids = desk
     issues.new_issue(store, newsletter, actor="alice", year=2026, number=11, total=39, month=11)
-    issues.remove_story(store, newsletter, 39, ids[0])
+    issues.remove_story(store, newsletter, 39, ids[0], actor="alice")
     with pytest.raises(StoreError, match=r"^issue 39 \(2026年第11期\) exists already; choose another number and total$"):
         issues.new_issue(store, newsletter, actor="alice", year=2026, number=12, total=39, month=12)
     with pytest.raises(NewsdeskError, match="^month 13 is not a month: give 1 to 12$"):
@@ -93,7 +93,7 @@ def test_with_nothing_approved_no_issue_is_started(home):
 def test_remove_offers_a_story_again_and_add_puts_it_last_in_its_section(desk):
     store, newsletter, ids = desk
     issues.new_issue(store, newsletter, actor="alice", year=2026, number=11, total=39, month=11)
-    removed = issues.remove_story(store, newsletter, "2026-11", ids[0])
+    removed = issues.remove_story(store, newsletter, "2026-11", ids[0], actor="alice")
     assert ids[0] not in [story.story_id for story in removed.stories]
     assert [story.story_id for section in issues.offered_stories(store, newsletter) for story in section.stories] \
         == [ids[0]]
@@ -106,7 +106,7 @@ def test_remove_offers_a_story_again_and_add_puts_it_last_in_its_section(desk):
 def test_only_approved_stories_can_be_added(desk):
     store, newsletter, ids = desk
     issues.new_issue(store, newsletter, actor="alice", year=2026, number=11, total=39, month=11)
-    issues.remove_story(store, newsletter, 39, ids[1])
+    issues.remove_story(store, newsletter, 39, ids[1], actor="alice")
     actions.reject(store, store.representative_of(ids[1]), actor="bob")
     with pytest.raises(StoreError, match=rf"^story {ids[1]} is rejected, not approved: approve it before adding it"):
         issues.add_story(store, newsletter, 39, ids[1], actor="bob")
@@ -153,8 +153,8 @@ def test_a_change_made_on_an_older_version_of_the_draft_is_refused(desk):
     store, newsletter, ids = desk
     seen = issues.new_issue(store, newsletter, actor="alice", year=2026, number=11, total=39, month=11)
     issues.move_story(store, newsletter, 39, ids[2], actor="bob", position=1, version=seen.version)
-    with pytest.raises(Conflict, match=r"^issue 39 \(2026年第11期\) changed since you read it \(version 1, now 2\)"):
-        issues.remove_story(store, newsletter, 39, ids[0], version=seen.version)
+    with pytest.raises(Conflict, match=r"^issue 39 \(2026年第11期\) changed since you read it \(version 1, now 2, last by bob\)"):
+        issues.remove_story(store, newsletter, 39, ids[0], actor="alice", version=seen.version)
     assert len(issues.show_issue(store, newsletter, 39).stories) == len(ids)
 
 
@@ -212,7 +212,7 @@ def test_export_publishes_the_issue_as_printed_and_later_exports_are_identical(d
     assert issues.offered_stories(store, newsletter) == ()
 
     with pytest.raises(NewsdeskError, match=r"^issue 39 \(2026年第11期\) is published and cannot change"):
-        issues.remove_story(store, newsletter, 39, ids[0])
+        issues.remove_story(store, newsletter, 39, ids[0], actor="alice")
     with pytest.raises(NewsdeskError, match="is published and cannot change"):
         issues.edit_story(store, newsletter, 39, ids[2], actor="bob", title="x")
     assert store.story(ids[2])["title"] is None, "a refused edit changes nothing"
