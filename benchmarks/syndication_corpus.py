@@ -181,6 +181,20 @@ def _excerpt(paragraphs, rng, ctx):
     return kept if kept and size >= 0.34 * total else paragraphs
 
 
+def _brief(paragraphs, rng, ctx):
+    """A brief cut from the story: its first paragraphs, under a third of the text (issue 14); a story too short
+    to give one of at least 150 characters is excerpted instead."""
+    total = sum(map(len, paragraphs))
+    kept, size = [], 0
+    share = rng.uniform(0.12, 0.3)
+    for paragraph in paragraphs[:-1]:
+        if kept and size + len(paragraph) > share * total:
+            break
+        kept.append(paragraph)
+        size += len(paragraph)
+    return kept if kept and 150 <= size < total / 3 else _excerpt(paragraphs, rng, ctx)
+
+
 FULL_WIDTH = str.maketrans({"，": ",", "。": ".", "：": ":", "；": ";", "！": "!", "？": "?", "（": "(", "）": ")",
                             "“": '"', "”": '"', **{str(d): chr(0xFF10 + d) for d in range(10)}})
 
@@ -203,12 +217,12 @@ def _traditional(paragraphs, rng, ctx):
 
 
 EDITS: dict[str, Edit] = {
-    "excerpt": _excerpt, "trim": _trim, "reorder": _reorder, "added": _added, "note": _note,
+    "brief": _brief, "excerpt": _excerpt, "trim": _trim, "reorder": _reorder, "added": _added, "note": _note,
     "byline": _byline, "lead_in": _lead_in, "width": _width, "traditional": _traditional,
 }
 # Structure first, then what is added, then the surface: the order an editor's changes compose in.
 EDIT_ORDER = list(EDITS)
-EDIT_WEIGHTS = {"excerpt": 2, "trim": 2, "reorder": 1, "added": 1, "note": 2, "byline": 2, "lead_in": 2,
+EDIT_WEIGHTS = {"brief": 1, "excerpt": 2, "trim": 2, "reorder": 1, "added": 1, "note": 2, "byline": 2, "lead_in": 2,
                 "width": 2, "traditional": 2}
 
 
@@ -221,6 +235,8 @@ def reprint(paragraphs: list[str], rng: random.Random, ctx: Context) -> tuple[li
     chosen: set[str] = set()
     for _ in range(rng.choice([1, 1, 2, 2, 3])):
         chosen.add(rng.choices(names, weights=[EDIT_WEIGHTS[n] for n in names])[0])
+    if "brief" in chosen:
+        chosen -= {"excerpt", "trim"}
     if "excerpt" in chosen:
         chosen.discard("trim")
     if ctx.english:
