@@ -13,7 +13,7 @@ PDFTOPPM := /usr/bin/pdftoppm
 DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean debian-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,18 @@ $(STAMP): pyproject.toml
 $(ENCODER): | $(STAMP)
 	$(BIN)/newsdesk classify encoder install
 
-$(CHROMIUM) $(CJK_FONTS) $(PDFTOPPM):
-	@command -v apt-get >/dev/null || { echo "error: these are needed: $(DEBIAN_PACKAGES) (Debian's names)"; exit 1; }
-	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES)
+# Installed with apt-get when dpkg says one is missing (or, without dpkg, when one of the files is).
+debian-packages:
+	@if command -v dpkg >/dev/null; then dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1; \
+	 else ls $(CHROMIUM) $(CJK_FONTS) $(PDFTOPPM) >/dev/null 2>&1; fi || { \
+	  command -v apt-get >/dev/null || { echo "error: these are needed: $(DEBIAN_PACKAGES) (Debian's names)"; exit 1; }; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); }
 
 demo: $(STAMP) $(ENCODER)
 	$(BIN)/newsdesk demo
 
-test: $(STAMP) $(ENCODER) $(CHROMIUM) $(CJK_FONTS) $(PDFTOPPM)
+test: $(STAMP) $(ENCODER) debian-packages
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -n 2
 
