@@ -70,6 +70,8 @@ class SourceReader:
         yield from self.parse_start(response)
 
     def parse_start(self, response: Response, **kwargs: Any):
+        """The source's own page (feed, listing or sitemap): each kind's reader (spiders/feed.py, listing.py,
+        sitemap.py) says what it yields; this base has no kind of its own."""
         raise NotImplementedError
 
     # -- article pages ---------------------------------------------------------------
