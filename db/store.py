@@ -36,10 +36,10 @@ logger = logging.getLogger(__name__)
 class Store:
     """One open newsdesk.db; every write is its own transaction."""
 
-    def __init__(self, path: str | os.PathLike, *, _readonly: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike, *, _readonly: bool = False, durable: bool = True) -> None:
         self.path = path
         self.readonly = _readonly
-        self.conn = open_connection(path, readonly=_readonly)
+        self.conn = open_connection(path, readonly=_readonly, durable=durable)
         try:
             self.db = Database(self.conn)
             if migrations.pending(self.db):

@@ -47,7 +47,7 @@ class CrawlContext:
         if dry_run:
             store = Store.open_readonly(database) if Path(database).exists() else None
         else:
-            store = Store(database)
+            store = Store(database, durable=False)   # articles can be fetched again (db/connection.py)
         try:
             yield cls(store, dry_run)
         finally:

@@ -108,6 +108,16 @@ def test_connection_is_wal_with_foreign_keys_and_busy_timeout(store):
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
 
 
+def test_a_crawls_store_skips_the_fsync_per_commit_and_stays_consistent(tmp_path):
+    # NORMAL (1) for the crawl's own writes: articles can be fetched again; WAL keeps the file whole.
+    path = tmp_path / "newsdesk.db"
+    with Store(path, durable=False) as crawl, Store(path) as desk:
+        assert crawl.conn.execute("PRAGMA synchronous").fetchone()[0] == 1
+        assert desk.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+        crawl.add_candidate(candidate(1))
+        assert desk.get_candidate(1)["title"] == "标题 1"
+
+
 def test_readers_are_not_blocked_by_an_open_write(tmp_path):
     path = tmp_path / "newsdesk.db"
     with Store(path) as writer, Store(path) as reader:
