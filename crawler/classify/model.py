@@ -7,13 +7,17 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.naive_bayes import ComplementNB
-from sklearn.svm import LinearSVC
+from typing import TYPE_CHECKING
 
 from crawler.classify.encoder import Encoder
 from crawler.classify.text import StoryText, words
+
+if TYPE_CHECKING:
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.svm import LinearSVC
+
+# scikit-learn and scipy are imported where a model is built or used, not with this module: a crawl
+# without a trained model (every new home) would otherwise spend 0.7 s importing them.
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +76,8 @@ class TextModel:
 
     def __init__(self, c: float = 0.5, nb_alpha: float = 0.3, nb_share: float = 0.5, sharpness: float = 3.0,
                  encoder: Encoder | None = None, encoder_weight: float = 2.0) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.c, self.nb_alpha, self.nb_share, self.sharpness = c, nb_alpha, nb_share, sharpness
         self.words = TfidfVectorizer(analyzer=word_features, sublinear_tf=True)
         self.chars = TfidfVectorizer(analyzer=title_characters, sublinear_tf=True)
@@ -106,6 +112,8 @@ class TextModel:
         return self.encoder_identity is None or self.encoder is not None
 
     def _words_and_chars(self, documents: list[str], fit: bool = False):
+        from scipy.sparse import hstack
+
         if fit:
             return hstack([self.words.fit_transform(documents), self.chars.fit_transform(documents)]).tocsr()
         return hstack([self.words.transform(documents), self.chars.transform(documents)]).tocsr()
@@ -115,10 +123,15 @@ class TextModel:
             return counts
         if self.encoder is None:
             raise RuntimeError("this model was trained with an encoder: attach() it before predicting")
+        from scipy.sparse import csr_matrix, hstack
+
         encoded = self.encoder.features([encoder_text(d) for d in documents]) * self.encoder_weight
         return hstack([counts, csr_matrix(encoded)]).tocsr()
 
     def fit(self, stories: list[StoryText], labels: list[str]) -> "TextModel":
+        from sklearn.naive_bayes import ComplementNB
+        from sklearn.svm import LinearSVC
+
         if len(set(labels)) < 2:
             raise ValueError("a model needs examples of at least two different labels")
         documents = [packed(s) for s in stories]

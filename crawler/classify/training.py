@@ -9,7 +9,6 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import KFold
 
 from crawler.classify.encoder import encoder_for
 from crawler.classify.labels import Label, labels_from
@@ -60,6 +59,8 @@ def rule_matrix(rules: SectionRules, stories: list[StoryText], classes: list[str
 def choose_share(stories: list[StoryText], sections: list[str], rules: SectionRules, prior: float,
                  make_model=TextModel, folds: int = 5, seed: int = 0) -> tuple[float, dict[float, float]]:
     """The model's share in the blend that cross-validates best (ties: the one nearest the prior)."""
+    from sklearn.model_selection import KFold   # not at import: a crawl without training never needs it
+
     counts = Counter(sections)
     if len(sections) < CROSS_VALIDATE_FROM or len(counts) < 2:
         return prior, {}
