@@ -148,21 +148,25 @@ def measured(command: list[str], env: dict | None = None) -> dict:
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **(env or {})},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
-    root = psutil.Process(process.pid)
-    while process.poll() is None:
-        total = 0
-        try:
-            for member in [root, *root.children(recursive=True)]:
-                total += member.memory_full_info().pss
-        except psutil.Error:
-            pass
-        peak = max(peak, total)
-        time.sleep(0.2)
-    stdout, stderr = process.communicate()
-    wall = time.monotonic() - start
+    # Output to files, not pipes: a crawl of 10,000 sources prints more than a pipe holds, and nothing reads
+    # the pipe until the command ends.
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **(env or {})}, stdout=out, stderr=err,
+                                   text=True)
+        peak = 0.0
+        root = psutil.Process(process.pid)
+        while process.poll() is None:
+            total = 0
+            try:
+                for member in [root, *root.children(recursive=True)]:
+                    total += member.memory_full_info().pss
+            except psutil.Error:
+                pass
+            peak = max(peak, total)
+            time.sleep(0.2)
+        wall = time.monotonic() - start
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode not in (0, 1):   # 1: a source failed (the failing hosts), the others ran
