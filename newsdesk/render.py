@@ -161,13 +161,23 @@ def trial_lines(result: SourceResult, zone: str = DEFAULT_ZONE, *, as_json: bool
             + preview_lines(previews, zone) + [""] + summary_lines([result]))
 
 
+# Past this many sources the summary lists only those with something to say (a cron mail of 10,000 lines
+# helps nobody); `newsdesk sources health` lists every source.
+SUMMARY_SOURCES_IN_FULL = 100
+QUIET_STATUSES = ("ok", "empty")
+
+
 def summary_lines(results: list[SourceResult]) -> list[str]:
-    """One line per source, then its errors (!) and notes (-) indented beneath it."""
+    """One line per source, then its errors (!) and notes (-) indented beneath it; past
+    SUMMARY_SOURCES_IN_FULL sources, only those that failed or have errors or notes. A total line ends a
+    crawl of several sources."""
     if not results:
         return ["no sources to crawl; add one with `newsdesk sources add`"]
-    width = max(len("source"), *(len(r.source.name) for r in results))
+    fold = len(results) > SUMMARY_SOURCES_IN_FULL
+    shown = [r for r in results if not (fold and _quiet(r))]
+    width = max(len("source"), *(len(r.source.name) for r in shown)) if shown else len("source")
     lines = [f"{'source':<{width}}  {'kind':<8} {'status':<11} {'pages':>5} {'new':>5} {'dup':>5} {'errors':>6}"]
-    for result in results:
+    for result in shown:
         t = result.tally
         if result.not_run:
             lines.append(f"{result.source.name:<{width}}  {result.source.kind:<8} {result.not_run}")
@@ -180,7 +190,28 @@ def summary_lines(results: list[SourceResult]) -> list[str]:
             lines.append(f"    ! ... and {len(t.errors) - 10} more (see `newsdesk sources health`)")
         for url, message in t.notes[:5]:
             lines.append(f"    - {url + ': ' if url else ''}{message}")
+    if len(results) > 1:
+        lines.append(total_line(results))
+    if len(shown) < len(results):
+        lines.append(f"({len(results) - len(shown):,} sources that ran without errors or notes are not listed; "
+                     "`newsdesk sources health` shows every source)")
     return lines
+
+
+def _quiet(result: SourceResult) -> bool:
+    return (not result.not_run and result.status in QUIET_STATUSES and not result.tally.errors
+            and not result.tally.notes)
+
+
+def total_line(results: list[SourceResult]) -> str:
+    """'total: 44 sources (40 ok, 2 empty, 2 failed), 393 new, 0 duplicates, 2 errors'."""
+    statuses: dict[str, int] = {}
+    for result in results:
+        statuses[result.status] = statuses.get(result.status, 0) + 1
+    counts = ", ".join(f"{n:,} {status}" for status, n in sorted(statuses.items(), key=lambda kv: -kv[1]))
+    return (f"total: {len(results):,} sources ({counts}), {sum(r.tally.new for r in results):,} new, "
+            f"{sum(r.tally.duplicates for r in results):,} duplicates, "
+            f"{sum(len(r.tally.errors) for r in results):,} errors")
 
 
 def article_lines(article: Article, *, as_json: bool = False) -> list[str]:
