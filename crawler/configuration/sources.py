@@ -242,7 +242,11 @@ def parse_sources(document: Any, path: Path) -> SourcesConfig:
 
 
 def load_sources(path: Path) -> SourcesConfig:
-    return parse_sources(read_yaml(path), path)
+    try:
+        return parse_sources(read_yaml(path), path)
+    except ConfigError:
+        # The fast read knows no line numbers: read again so that the message names the line to fix.
+        return parse_sources(read_yaml(path, with_lines=True), path)
 
 
 def add_source(path: Path, source: Source) -> None:

@@ -19,7 +19,8 @@ from crawler.articles import PageWork
 from crawler.classify.encoder import encoder_for
 from crawler.classify.home_classifier import home_classifier
 from crawler.configuration.home import Home
-from crawler.configuration.sources import Source
+from crawler.configuration.sections import Newsletter
+from crawler.configuration.sources import Source, SourcesConfig
 from crawler.crawl.context import CrawlContext
 from crawler.crawl.items import RunTally
 from crawler.crawl.page_pool import PagePool, worker_count
@@ -52,8 +53,7 @@ class SourceResult:
                           not_modified=self.tally.not_modified, cut_short=self.tally.cut_short)
 
 
-def select_sources(home: Home, names: list[str] | None, *, include_disabled: bool = False) -> list[Source]:
-    config = home.sources()
+def select_sources(config: SourcesConfig, names: list[str] | None, *, include_disabled: bool = False) -> list[Source]:
     if not names:
         return [s for s in config.sources if s.enabled]
     chosen = [config.get(name) for name in names]
@@ -63,7 +63,8 @@ def select_sources(home: Home, names: list[str] | None, *, include_disabled: boo
     return chosen
 
 
-def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_items: int | None = None,
+def run_crawl(home: Home, sources: list[Source], *, config: SourcesConfig | None = None,
+              newsletter: Newsletter | None = None, dry_run: bool = False, max_items: int | None = None,
               progress: CrawlProgress | None = None, log_level: str = "CRITICAL",
               scheduled: bool = False) -> list[SourceResult]:
     """Crawl the sources (concurrently, politely) and return what each run did.
@@ -71,12 +72,13 @@ def run_crawl(home: Home, sources: list[Source], *, dry_run: bool = False, max_i
     Every source's run is bounded (crawler/configuration/settings.py) and recorded, whatever fails; SIGINT or SIGTERM
     stops the crawl within seconds, and the results say which signal did. A source whose site asked us
     to come back later is not crawled until then; in a scheduled crawl, neither is a failing source before its
-    next try (db's backoffs: one rule for both).
+    next try (db's backoffs: one rule for both). config and newsletter: the home's sources.yaml and sections.yaml
+    as the caller read them (read here when not given; 10,000 sources take a second to parse).
     Scrapy's own log stays quiet unless asked for (-v): every failure is in the run records and the summary.
     """
     with interruptible() as interruption, contextlib.ExitStack() as stack:
-        config = home.sources()
-        newsletter = home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
+        config = config or home.sources()
+        newsletter = newsletter or home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
         if progress is not None:
             progress.loading(str(newsletter.classifier["encoder"]))
         encoder_for(newsletter)  # so does a named encoder that is not installed

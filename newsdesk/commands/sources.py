@@ -53,7 +53,7 @@ def trial(name: str, limit: int, as_json: bool) -> None:
     from crawler.crawl.runner import run_crawl, select_sources
 
     home = current_home()
-    [result] = run_crawl(home, select_sources(home, [name], include_disabled=True), dry_run=True,
+    [result] = run_crawl(home, select_sources(home.sources(), [name], include_disabled=True), dry_run=True,
                          max_items=limit)
     for line in render.trial_lines(result, home.sections().timezone, as_json=as_json):
         click.echo(line)
