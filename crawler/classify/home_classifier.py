@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 
 from crawler.classify.classifier import Classifier
-from crawler.classify.section_vectors import cache_folder
+from crawler.classify.encoder import encoder_for
+from crawler.classify.section_vectors import cache_folder, section_meanings
 from crawler.classify.trained import load_model
 from crawler.classify.training import retrain_if_due
 from crawler.configuration.sections import Newsletter, load_sections
@@ -22,3 +23,13 @@ def home_classifier(home_path: Path, newsletter: Newsletter | None = None, *, st
     if may_train and store is not None:
         retrain_if_due(home_path, newsletter, store)
     return Classifier(newsletter, load_model(home_path), vectors_cache=cache_folder(home_path))
+
+
+def prepare_home_classifier(home_path: Path, newsletter: Newsletter) -> bool:
+    """Encode the sections' meanings now and keep them in the home's cache/, so that its first crawl starts at
+    once (`newsdesk init`); False when no encoder is installed (sections are read from their words)."""
+    encoder = encoder_for(newsletter)
+    if encoder is None:
+        return False
+    section_meanings(newsletter.sections, encoder, cache_folder(home_path))
+    return True

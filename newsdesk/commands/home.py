@@ -20,5 +20,9 @@ def init(directory: str | None) -> None:
     home = Home(Path(directory)) if directory else current_home()
     for path in init_home(home):
         click.echo(f"wrote {path}")
+    from crawler.classify.home_classifier import prepare_home_classifier   # the encoder: only this command needs it
+
+    if prepare_home_classifier(home.path, home.sections()):
+        click.echo("encoded the sections' meanings for the classifier (kept in cache/)")
     click.echo(f"home ready: {home.path}  (next: {newsdesk_command()} --home {shlex.quote(str(home.path))} "
                "sources add NAME URL --kind feed)")

@@ -121,3 +121,16 @@ def test_extract_loads_neither_the_classifier_nor_scrapy(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_init_encodes_the_sections_so_the_first_crawl_reads_them(tmp_path, needs_m3e):  # noqa: F811
+    home = tmp_path / "fresh"
+    result = CliRunner().invoke(main, ["init", str(home)])
+    assert result.exit_code == 0, result.output
+    assert "encoded the sections' meanings" in result.output
+    [path] = cached_files(home)
+    written = path.stat().st_mtime_ns
+    newsletter = load_sections(home / "sections.yaml")
+    rules = Classifier(newsletter, vectors_cache=cache_folder(home)).rules   # what a crawl builds
+    assert cached_files(home) == [path] and path.stat().st_mtime_ns == written   # read, not encoded again
+    assert np.array_equal(rules.meanings, np.load(path))
