@@ -7,13 +7,18 @@ divided by the square root of their number, so every row has unit length.
 
 from __future__ import annotations
 
+import logging
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from crawler.configuration.atomic_files import write_atomically
+
+logger = logging.getLogger(__name__)
+
 OPSET = 20        # Gelu and LayerNormalization are plain ONNX operators from here on
-LAYER_PARTS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
-               "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm")
 
 
 class MissingTensor(KeyError):
@@ -36,7 +41,6 @@ def build_graph(weights: dict[str, np.ndarray], config: dict):
             raise MissingTensor(name) from None
 
     hidden = tensor("embeddings.word_embeddings.weight").shape[1]
-    size = hidden // heads
     initializers, nodes = [], []
 
     def constant(name: str, value: np.ndarray) -> str:
@@ -47,10 +51,10 @@ def build_graph(weights: dict[str, np.ndarray], config: dict):
         nodes.append(helper.make_node(op, inputs, [output], name=output, **attributes))
         return output
 
-    def dense(x: str, prefix: str, name: str, scale: float = 1.0) -> str:
+    def dense(x: str, prefix: str, name: str) -> str:
         # MatMul then Add: the pattern quantize_dynamic turns into an int8 product with a float bias.
-        weight = constant(f"{name}.weight", tensor(f"{prefix}.weight").T * np.float32(scale))
-        bias = constant(f"{name}.bias", tensor(f"{prefix}.bias") * np.float32(scale))
+        weight = constant(f"{name}.weight", tensor(f"{prefix}.weight").T)
+        bias = constant(f"{name}.bias", tensor(f"{prefix}.bias"))
         return node("Add", [node("MatMul", [x, weight], f"{name}.product"), bias], name)
 
     def layer_norm(x: str, prefix: str, name: str) -> str:
@@ -65,9 +69,6 @@ def build_graph(weights: dict[str, np.ndarray], config: dict):
     constant("zero", np.array([0], np.int64))
     constant("one", np.array([1], np.int64))
     constant("last", np.array([-1], np.int64))
-    constant("heads_shape", np.array([0, 0, heads, size], np.int64))
-    constant("hidden_shape", np.array([0, 0, hidden], np.int64))
-    constant("blocked", np.array(-1e9, np.float32))
     constant("scale", np.array(1.0 / np.sqrt(layers + 1), np.float32))
     constant("tiny", np.array(1e-9, np.float32))
     constant("two", np.array([2], np.int64))
@@ -76,25 +77,18 @@ def build_graph(weights: dict[str, np.ndarray], config: dict):
     x = node("Add", [node("Gather", ["word_embeddings", "ids"], "word_rows", axis=0), positions], "embedded")
     x = layer_norm(x, "embeddings.LayerNorm", "embedding")
     states = [x]
-    # Padding is never attended to: (1 - mask) * -1e9 added to every head's scores, (batch, 1, 1, tokens).
-    blocking = node("Unsqueeze", [node("Mul", [node("Sub", [constant("unit", np.array(1, np.float32)), "mask"],
-                                                    "unmasked"), "blocked"], "blocking_flat"),
-                                  constant("head_axes", np.array([1, 2], np.int64))], "blocking")
+    # Padding is never attended to: the Attention operator reads the mask as 1 (a token) or 0 (padding).
+    node("Cast", ["mask"], "mask_index", to=TensorProto.INT32)
     for i in range(layers):
         prefix, name = f"encoder.layer.{i}", f"layer{i}"
 
-        def split(t: str, part: str, perm: list[int]) -> str:
-            return node("Transpose", [node("Reshape", [t, "heads_shape"], f"{name}.{part}.heads")],
-                        f"{name}.{part}.split", perm=perm)
-
-        q = split(dense(x, f"{prefix}.attention.self.query", f"{name}.query", scale=size ** -0.5), "q", [0, 2, 1, 3])
-        k = split(dense(x, f"{prefix}.attention.self.key", f"{name}.key"), "k", [0, 2, 3, 1])
-        v = split(dense(x, f"{prefix}.attention.self.value", f"{name}.value"), "v", [0, 2, 1, 3])
-        scores = node("Add", [node("MatMul", [q, k], f"{name}.raw_scores"), blocking], f"{name}.scores")
-        attention = node("Softmax", [scores], f"{name}.attention", axis=-1)
-        context = node("Reshape", [node("Transpose", [node("MatMul", [attention, v], f"{name}.context_heads")],
-                                        f"{name}.context_tokens", perm=[0, 2, 1, 3]), "hidden_shape"],
-                       f"{name}.context")
+        # onnxruntime's own Attention operator: one packed product for Q, K and V, the softmax and the context.
+        packed = constant(f"{name}.qkv.weight", np.concatenate(
+            [tensor(f"{prefix}.attention.self.{part}.weight").T for part in ("query", "key", "value")], axis=1))
+        packed_bias = constant(f"{name}.qkv.bias", np.concatenate(
+            [tensor(f"{prefix}.attention.self.{part}.bias") for part in ("query", "key", "value")]))
+        context = node("Attention", [x, packed, packed_bias, "mask_index"], f"{name}.context",
+                       domain="com.microsoft", num_heads=heads)
         attended = dense(context, f"{prefix}.attention.output.dense", f"{name}.attention_out")
         x = layer_norm(node("Add", [x, attended], f"{name}.attention_sum"),
                        f"{prefix}.attention.output.LayerNorm", f"{name}.attention_norm")
@@ -120,27 +114,43 @@ def build_graph(weights: dict[str, np.ndarray], config: dict):
          helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "tokens"])],
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", hidden * (layers + 1)])],
         initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="newsdesk")
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)], producer_name="newsdesk")
     model.ir_version = 10
     onnx.checker.check_model(model)
     return model
 
 
-def quantise(source: Path, target: Path, per_channel: bool = False, unsigned: bool = False,
-             attention: bool = False) -> None:
-    """The graph at source with int8 weights at target: every dense layer's product in int8 (its input
-    quantised as it comes), LayerNorm, softmax, GELU and pooling left in float32."""
+def quantise(source: Path, target: Path, per_channel: bool = True, unsigned: bool = False) -> None:
+    """The graph at source with int8 weights at target: the dense layers' and the attention's products in
+    int8 (inputs quantised as they come), LayerNorm, softmax, GELU and pooling left in float32."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    # Its advice to pre-process the graph is for graphs exported from PyTorch; ours has nothing to fold.
+    logging.disable(logging.WARNING)
+    try:
+        quantize_dynamic(source, target, weight_type=QuantType.QUInt8 if unsigned else QuantType.QInt8,
+                         per_channel=per_channel, op_types_to_quantize=["MatMul", "Attention"],
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def graph_bytes(weights: dict[str, np.ndarray], config: dict, precision: str) -> bytes:
+    """The serialised graph of these weights in this precision ("fp32" or "int8")."""
     import onnx
-    names = [n.name for n in onnx.load(str(source), load_external_data=False).graph.node if n.op_type == "MatMul"]
-    # The attention's own products (scores, context) have no weights: quantising their inputs only loses.
-    excluded = [] if attention else [n for n in names if n.endswith((".raw_scores", ".context_heads"))]
-    quantize_dynamic(source, target, weight_type=QuantType.QUInt8 if unsigned else QuantType.QInt8,
-                     per_channel=per_channel, op_types_to_quantize=["MatMul"], nodes_to_exclude=excluded)
+
+    model = build_graph(weights, config)
+    if precision == "fp32":
+        return model.SerializeToString()
+    with tempfile.TemporaryDirectory(prefix="newsdesk-encoder-") as scratch:
+        source, target = Path(scratch) / "fp32.onnx", Path(scratch) / f"{precision}.onnx"
+        onnx.save(model, source)
+        quantise(source, target)
+        return target.read_bytes()
 
 
-def session_for(path: Path):
+def session_for(graph: Path | bytes):
     """An onnxruntime session on one thread: the crawl's worker processes are its parallelism."""
     import onnxruntime
 
@@ -148,4 +158,29 @@ def session_for(path: Path):
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    options.log_severity_level = 3          # its warnings are about the graph, not the user's doing
+    source = str(graph) if isinstance(graph, Path) else graph
+    return onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+
+
+def open_graph(path: Path, weights: Callable[[], dict[str, np.ndarray]], config: dict, precision: str):
+    """A session on the graph file at path, built first when it is missing or cannot be read (written whole
+    under a temporary name, then renamed, so a process starting meanwhile never reads half of it). A folder
+    that cannot be written gets the graph built in memory, with a warning: every process then builds it."""
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf, NoSuchFile
+
+    if path.is_file():
+        try:
+            return session_for(path)
+        except (Fail, InvalidGraph, InvalidProtobuf, NoSuchFile, OSError) as exc:
+            logger.warning("the encoder's graph %s cannot be read (%s); building it again",
+                           path, str(exc).splitlines()[0][:200])
+    data = graph_bytes(weights(), config, precision)
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        logger.warning("cannot keep the encoder's graph in %s (%s): it is built in memory by every process "
+                       "that starts (a few seconds); `newsdesk classify encoder install` run by the folder's "
+                       "owner keeps it", path.parent, exc.strerror or exc)
+        return session_for(data)
+    return session_for(path)

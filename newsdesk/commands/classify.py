@@ -102,7 +102,7 @@ def encoder(context: click.Context) -> None:
         click.echo(f"encoder {setting}: not installed at {folder}; `newsdesk classify encoder install` adds it")
         return
     loaded = load_encoder(setting)
-    click.echo(f"encoder {setting}: {folder} ({loaded.identity}, {len(loaded.layers)} layers, "
+    click.echo(f"encoder {setting}: {folder} ({loaded.identity}, {loaded.layer_count} layers, "
                f"{loaded.dimensions} features)")
     if loaded.name == "m3e-small":
         click.echo(f"licence: {LICENCE}")
