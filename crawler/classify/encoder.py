@@ -156,6 +156,14 @@ class Encoder:
             return np.stack([found[t] for t in texts]).astype(np.float32)
 
 
+def reads_like(trained_with: str, identity: str) -> bool:
+    """Whether a model trained on the features of the encoder `trained_with` may read those of `identity`: the
+    same encoder run the same way, or the same weights for a model trained before the int8 graph (an identity
+    without a precision: the float32 numpy BERT, whose features the int8 graph's follow within a cosine of
+    0.998; such a model classifies THUCNews as accurately with either, README)."""
+    return identity == trained_with or (trained_with.count(":") == 1 and identity.rsplit(":", 1)[0] == trained_with)
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

