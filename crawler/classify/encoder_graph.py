@@ -167,7 +167,12 @@ def open_graph(path: Path, weights: Callable[[], dict[str, np.ndarray]], config:
     """A session on the graph file at path, built first when it is missing or cannot be read (written whole
     under a temporary name, then renamed, so a process starting meanwhile never reads half of it). A folder
     that cannot be written gets the graph built in memory, with a warning: every process then builds it."""
-    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf, NoSuchFile
+    from onnxruntime.capi.onnxruntime_pybind11_state import (
+        Fail,
+        InvalidGraph,
+        InvalidProtobuf,
+        NoSuchFile,
+    )
 
     if path.is_file():
         try:

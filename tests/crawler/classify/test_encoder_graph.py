@@ -155,8 +155,8 @@ def test_the_forked_crawl_workers_encode_with_the_session_they_inherit(monkeypat
 @pytest.mark.usefixtures("needs_m3e")
 def test_int8_features_stay_close_to_the_float32_graphs():
     """The int8 graph against the unquantised one of the same builder, on titles and leads of both languages."""
-    texts = ["国务院印发《关于深化智慧城市发展推进城市全域数字化转型的指导意见》 近日，国务院印发指导意见，提出到2027年"
-             "全国城市全域数字化转型取得明显成效。", "合肥高新区推进量子产业集聚发展", "国足客场战平对手 晋级形势严峻",
+    texts = [("国务院印发《关于深化智慧城市发展推进城市全域数字化转型的指导意见》 近日，国务院印发指导意见，提出到2027年"
+              "全国城市全域数字化转型取得明显成效。"), "合肥高新区推进量子产业集聚发展", "国足客场战平对手 晋级形势严峻",
              "Shanghai opens its data exchange to foreign firms", "引力波探测再获新发现"]
     int8, fp32 = load_encoder(str(INSTALLED)), Encoder(INSTALLED, precision="fp32")
     similarity = cosines(int8.features(texts), fp32.features(texts))
