@@ -44,6 +44,7 @@ bench: $(STAMP) $(ENCODER)
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/dedup.py
 	$(BIN)/python benchmarks/classify.py
+	$(BIN)/python benchmarks/encoder.py
 	$(BIN)/python benchmarks/threads.py
 	$(BIN)/python benchmarks/crawl.py
 

@@ -1,4 +1,4 @@
-"""A pretrained sentence encoder (a small BERT, m3e-small by default) run with numpy.
+"""A pretrained sentence encoder (a small BERT, m3e-small by default) run with onnxruntime, int8-quantised.
 
 Why: a bag-of-words model only knows the words editors have already labelled. A pretrained encoder has read
 millions of Chinese sentences, so 芯片 and 半导体, or 签约 and 落户, are close before anyone labels them. On
@@ -8,6 +8,11 @@ The encoder is a folder with config.json, tokenizer.json and the weights (pytorc
 model.safetensors) of any BERT-architecture model; `newsdesk classify encoder install` puts m3e-small in
 place. Features are the mean over tokens of every layer's output (the embedding layer included), each
 scaled to unit length: the lower layers keep the words, the upper ones the meaning.
+
+The forward pass is an ONNX graph built from the weights (encoder_graph.py) and quantised to int8: about
+3.5x faster than float32 numpy on one core, features within a cosine of 0.998 of it, accuracy within 0.002
+except TNEWS's blend (-0.005)
+(README, "Sections and relevance"). The graph file is kept beside the weights, built once.
 """
 
 from __future__ import annotations
@@ -19,11 +24,11 @@ import os
 import sys
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from crawler.classify.encoder_graph import MissingTensor, open_graph
 from crawler.classify.weights import WeightsError, read_weights
 from crawler.configuration.sections import Newsletter
 from crawler.errors import NewsdeskError
@@ -33,8 +38,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_ENCODER = "m3e-small"
 MAX_TOKENS = 96            # the title and the start of the lead; longer inputs cost more and add little
 BATCH = 64
+PRECISION = "int8"         # 3.5x faster than numpy; "fp32": 1.8x, rows equal to numpy's (README, measurements)
+GRAPH_RECIPE = 1           # part of the graph file's name: raise it when encoder_graph.py builds another graph
 CACHE_ROWS = 20_000        # rows kept per process (float16: 100 MB at most); enough for a training's folds
-GELU_SCALE = np.float32((2 / np.pi) ** 0.5)   # float32: a float64 constant would make every product float64
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 
 
@@ -65,40 +71,10 @@ class EncoderMissing(NewsdeskError):
     """The configured encoder is not installed."""
 
 
-@dataclass(frozen=True)
-class Layer:
-    query: tuple[np.ndarray, np.ndarray]
-    key: tuple[np.ndarray, np.ndarray]
-    value: tuple[np.ndarray, np.ndarray]
-    attention_out: tuple[np.ndarray, np.ndarray]
-    attention_norm: tuple[np.ndarray, np.ndarray]
-    intermediate: tuple[np.ndarray, np.ndarray]
-    output: tuple[np.ndarray, np.ndarray]
-    output_norm: tuple[np.ndarray, np.ndarray]
-
-
-def layer_norm(x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray], eps: float) -> np.ndarray:
-    mean = x.mean(-1, keepdims=True)
-    variance = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(variance + np.float32(eps)) * weight_bias[0] + weight_bias[1]
-
-
-def dense(x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    # One matrix product over every token of the batch: a 3-D product would loop over stories.
-    flat = x.reshape(-1, x.shape[-1]) @ weight_bias[0]
-    flat += weight_bias[1]
-    return flat.reshape(*x.shape[:-1], -1)
-
-
-def gelu(x: np.ndarray) -> np.ndarray:
-    """GELU by its tanh form: within 1e-3 of the exact one and twenty times faster than erf here."""
-    return 0.5 * x * (1.0 + np.tanh(GELU_SCALE * (x + 0.044715 * x * x * x)))
-
-
 class Encoder:
     """Texts in, one feature row per text out; rows are cached by text for the life of the encoder."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, precision: str = PRECISION) -> None:
         if not is_installed(folder):
             raise EncoderMissing(
                 f"encoder {folder}: not installed (needs config.json, tokenizer.json and model weights); "
@@ -112,64 +88,32 @@ class Encoder:
         if config.get("model_type", "bert") != "bert" or config.get("hidden_act", "gelu") != "gelu":
             raise NewsdeskError(f"encoder {folder}: only BERT models with gelu are supported, "
                                 f"not {config.get('model_type')}/{config.get('hidden_act')}")
-        self.heads = int(config["num_attention_heads"])
-        self.eps = float(config.get("layer_norm_eps", 1e-12))
         weights_path = weights_file(folder)
+        fingerprint = sha256_of(weights_path)[:16]
+        # Which weights, run how: a model trained with one encoder must not run with another. Features made
+        # by the int8 graph are within a cosine of 0.998 of those of the float32 numpy BERT that came before
+        # (whose identity had no ":int8"); trained models accept either (model.TextModel.attach).
+        self.identity = f"{self.name}:{fingerprint}:{precision}"
+        self.layer_count = int(config["num_hidden_layers"])
+        hidden = int(config["hidden_size"])
+        graph_file = folder / f"graph-{GRAPH_RECIPE}-{fingerprint}-{precision}.onnx"
+
+        def weights() -> dict[str, np.ndarray]:
+            try:
+                return read_weights(weights_path)
+            except WeightsError as exc:
+                raise NewsdeskError(f"encoder {exc}") from None
+
         try:
-            weights = read_weights(weights_path)
-        except WeightsError as exc:
-            raise NewsdeskError(f"encoder {exc}") from None
-        # A fingerprint of the weights: a model trained with one encoder must not run with another.
-        self.identity = f"{self.name}:{sha256_of(weights_path)[:16]}"
-        self._load(weights, int(config["num_hidden_layers"]))
+            self.session = open_graph(graph_file, weights, config, precision)
+        except MissingTensor as exc:
+            raise NewsdeskError(f"encoder {folder}: the weights have no tensor {exc}; is this a BERT model?") \
+                from None
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(min(MAX_TOKENS, int(config.get("max_position_embeddings", 512))))
-        self.dimensions = self.hidden * (len(self.layers) + 1)
+        self.dimensions = hidden * (self.layer_count + 1)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-
-    def _load(self, weights: dict[str, np.ndarray], layers: int) -> None:
-        weights = {name.removeprefix("bert."): value for name, value in weights.items()}
-
-        def pair(prefix: str, transpose: bool = True) -> tuple[np.ndarray, np.ndarray]:
-            weight = weights[f"{prefix}.weight"]
-            return (np.ascontiguousarray(weight.T) if transpose else weight), weights[f"{prefix}.bias"]
-
-        try:
-            self.word = weights["embeddings.word_embeddings.weight"]
-            self.position = weights["embeddings.position_embeddings.weight"]
-            self.token_type = weights["embeddings.token_type_embeddings.weight"][0]
-            self.embedding_norm = pair("embeddings.LayerNorm", transpose=False)
-            self.layers = [Layer(*(pair(f"encoder.layer.{i}.{part}", transpose=not part.endswith("LayerNorm"))
-                                   for part in ("attention.self.query", "attention.self.key", "attention.self.value",
-                                                "attention.output.dense", "attention.output.LayerNorm",
-                                                "intermediate.dense", "output.dense", "output.LayerNorm")))
-                           for i in range(layers)]
-        except KeyError as exc:
-            raise NewsdeskError(f"encoder {self.folder}: the weights have no tensor {exc}; "
-                                "is this a BERT model?") from None
-        self.hidden = self.word.shape[1]
-
-    def _states(self, ids: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
-        """The output of the embedding layer and of every transformer layer, each (batch, tokens, hidden)."""
-        batch, length = ids.shape
-        x = self.word[ids] + self.position[:length] + self.token_type
-        x = layer_norm(x, self.embedding_norm, self.eps)
-        states = [x]
-        size = self.hidden // self.heads
-        blocked = (1.0 - mask[:, None, None, :]) * -1e9          # padding is never attended to
-        for layer in self.layers:
-            def split(t):
-                return t.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
-            q, k, v = (split(dense(x, w)) for w in (layer.query, layer.key, layer.value))
-            scores = q @ k.transpose(0, 1, 3, 2) * (size ** -0.5) + blocked
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            attention = scores / scores.sum(-1, keepdims=True)
-            context = (attention @ v).transpose(0, 2, 1, 3).reshape(batch, length, self.hidden)
-            x = layer_norm(x + dense(context, layer.attention_out), layer.attention_norm, self.eps)
-            x = layer_norm(x + dense(gelu(dense(x, layer.intermediate)), layer.output), layer.output_norm, self.eps)
-            states.append(x)
-        return states
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
@@ -183,11 +127,7 @@ class Encoder:
             for row, i in enumerate(chunk):
                 ids[row, :len(encodings[i].ids)] = encodings[i].ids
                 mask[row, :len(encodings[i].ids)] = 1.0
-            pooled = []
-            for state in self._states(ids, mask):
-                mean = (state * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
-                pooled.append(mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-9))
-            rows[chunk] = np.concatenate(pooled, axis=1) / np.sqrt(len(pooled))
+            rows[chunk] = self.session.run(None, {"ids": ids, "mask": mask})[0]
         return rows
 
     def forget(self) -> None:
@@ -215,6 +155,14 @@ class Encoder:
             if not texts:
                 return np.zeros((0, self.dimensions), np.float32)
             return np.stack([found[t] for t in texts]).astype(np.float32)
+
+
+def reads_like(trained_with: str, identity: str) -> bool:
+    """Whether a model trained on the features of the encoder `trained_with` may read those of `identity`: the
+    same encoder run the same way, or the same weights for a model trained before the int8 graph (an identity
+    without a precision: the float32 numpy BERT, whose features the int8 graph's follow within a cosine of
+    0.998; such a model classifies THUCNews as accurately with either, README)."""
+    return identity == trained_with or (trained_with.count(":") == 1 and identity.rsplit(":", 1)[0] == trained_with)
 
 
 def sha256_of(path: Path) -> str:

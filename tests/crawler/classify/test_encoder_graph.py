@@ -1,0 +1,163 @@
+"""The encoder's ONNX graph: built once beside the weights, rebuilt when damaged, int8 close to float32, and
+working in the crawl's forked workers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support.classify_fixtures import INSTALLED, needs_m3e  # noqa: F401  (fixture)
+
+from crawler.classify.encoder import Encoder, load_encoder
+from crawler.crawl.page_pool import PagePool
+
+HIDDEN, HEADS, LAYERS, FFN = 32, 4, 2, 64
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", *"国务院印发数字经济发展规划科研团队实现量子计算新突破芯片"]
+TEXTS = ["国务院印发数字经济发展规划", "科研团队实现量子计算新突破", "芯片"]
+
+
+def write_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
+    header, offset, blobs = {}, 0, []
+    for name, value in tensors.items():
+        data = value.astype(np.float32).tobytes()
+        header[name] = {"dtype": "F32", "shape": list(value.shape), "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+        blobs.append(data)
+    raw = json.dumps(header).encode()
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw + b"".join(blobs))
+
+
+def tiny_bert(folder: Path) -> Path:
+    """A BERT of 2 layers and 32 dimensions with random weights, and a WordPiece tokenizer of 34 tokens."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(7)
+
+    def weight(*shape):
+        return rng.normal(0, 0.2, shape)
+
+    tensors = {"embeddings.word_embeddings.weight": weight(len(VOCAB), HIDDEN),
+               "embeddings.position_embeddings.weight": weight(64, HIDDEN),
+               "embeddings.token_type_embeddings.weight": weight(2, HIDDEN),
+               "embeddings.LayerNorm.weight": 1 + weight(HIDDEN), "embeddings.LayerNorm.bias": weight(HIDDEN)}
+    for i in range(LAYERS):
+        for part, (rows, columns) in {"attention.self.query": (HIDDEN, HIDDEN), "attention.self.key": (HIDDEN, HIDDEN),
+                                      "attention.self.value": (HIDDEN, HIDDEN),
+                                      "attention.output.dense": (HIDDEN, HIDDEN), "intermediate.dense": (FFN, HIDDEN),
+                                      "output.dense": (HIDDEN, FFN)}.items():
+            tensors[f"encoder.layer.{i}.{part}.weight"] = weight(rows, columns)
+            tensors[f"encoder.layer.{i}.{part}.bias"] = weight(rows)
+        for norm in ("attention.output.LayerNorm", "output.LayerNorm"):
+            tensors[f"encoder.layer.{i}.{norm}.weight"] = 1 + weight(HIDDEN)
+            tensors[f"encoder.layer.{i}.{norm}.bias"] = weight(HIDDEN)
+    write_safetensors(folder / "model.safetensors", tensors)
+    (folder / "config.json").write_text(json.dumps({
+        "model_type": "bert", "hidden_act": "gelu", "hidden_size": HIDDEN, "num_attention_heads": HEADS,
+        "num_hidden_layers": LAYERS, "intermediate_size": FFN, "max_position_embeddings": 64,
+        "layer_norm_eps": 1e-12, "vocab_size": len(VOCAB)}))
+    tokenizer = Tokenizer(models.WordPiece({token: i for i, token in enumerate(VOCAB)}, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]",
+                                                             special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    tokenizer.save(str(folder / "tokenizer.json"))
+    return folder
+
+
+def graphs(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.onnx"))
+
+
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+
+
+def test_the_graph_is_built_beside_the_weights_once_and_reused(tmp_path):
+    folder = tiny_bert(tmp_path / "tiny")
+    assert graphs(folder) == []
+    first = Encoder(folder)
+    [graph] = graphs(folder)
+    assert graph.name.endswith("-int8.onnx") and graph.stat().st_size > 0
+    rows = first.features(TEXTS)
+    assert rows.shape == (3, HIDDEN * (LAYERS + 1))
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-3)
+    made = graph.stat()
+    again = Encoder(folder)
+    assert graph.stat().st_ino == made.st_ino and graph.stat().st_mtime_ns == made.st_mtime_ns, "not rebuilt"
+    assert np.array_equal(again.features(TEXTS), rows)
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [], "no temporary file left"
+
+
+def test_a_half_written_graph_is_built_again_and_loading_goes_on(tmp_path, caplog):
+    folder = tiny_bert(tmp_path / "tiny")
+    rows = Encoder(folder).features(TEXTS)
+    [graph] = graphs(folder)
+    whole = graph.read_bytes()
+    graph.write_bytes(whole[:len(whole) // 2])          # what a writer without the rename would leave behind
+    with caplog.at_level(logging.WARNING):
+        encoder = Encoder(folder)
+    assert f"the encoder's graph {graph} cannot be read" in caplog.text and "building it again" in caplog.text
+    assert np.array_equal(encoder.features(TEXTS), rows)
+    assert graph.read_bytes() == whole
+
+
+def test_a_graph_that_cannot_be_kept_is_built_in_memory_with_one_warning(tmp_path, caplog):
+    folder = tiny_bert(tmp_path / "tiny")
+    rows = Encoder(folder).features(TEXTS)
+    [graph] = graphs(folder)
+    graph.unlink()
+    graph.mkdir()                    # the name is taken by a folder: the file cannot be written there
+    with caplog.at_level(logging.WARNING):
+        encoder = Encoder(folder)
+    assert caplog.text.count("cannot keep the encoder's graph") == 1 and "built in memory" in caplog.text
+    assert np.array_equal(encoder.features(TEXTS), rows)
+
+
+def test_the_identity_names_the_weights_and_the_precision(tmp_path):
+    folder = tiny_bert(tmp_path / "tiny")
+    int8, fp32 = Encoder(folder), Encoder(folder, precision="fp32")
+    name, fingerprint, precision = int8.identity.split(":")
+    assert name == "tiny" and len(fingerprint) == 16 and precision == "int8"
+    assert fp32.identity == f"tiny:{fingerprint}:fp32"
+    assert len(graphs(folder)) == 2, "one graph file per precision"
+    assert cosines(int8.features(TEXTS), fp32.features(TEXTS)).min() > 0.99
+
+
+def forked_features(text: str) -> tuple[int, list[float]]:
+    """Run in a page worker: the encoder the worker inherited from the crawl's process."""
+    return os.getpid(), load_encoder(os.environ["NEWSDESK_TEST_ENCODER"]).features([text])[0].tolist()
+
+
+@pytest.mark.usefixtures("needs_m3e")
+def test_the_forked_crawl_workers_encode_with_the_session_they_inherit(monkeypatch):
+    monkeypatch.setenv("NEWSDESK_TEST_ENCODER", str(INSTALLED))
+    encoder = load_encoder(str(INSTALLED))
+    expected = encoder.features(["长三角数字经济发展大会在合肥召开"])     # the session has run before the fork
+    graph_files = {p: p.stat().st_mtime_ns for p in graphs(INSTALLED)}
+    pool = PagePool(forked_features, workers=2)
+    try:
+        results = [pool.executor.submit(forked_features, text).result(timeout=60)
+                   for text in ["长三角数字经济发展大会在合肥召开", "国务院印发数字经济发展规划"] * 2]
+    finally:
+        pool.close()
+    assert {pid for pid, _ in results} - {os.getpid()}, "encoded in the workers"
+    assert np.array_equal(np.array(results[0][1], np.float32), expected[0])
+    assert np.array_equal(np.array(results[1][1], np.float32),
+                          encoder.features(["国务院印发数字经济发展规划"])[0])
+    assert {p: p.stat().st_mtime_ns for p in graphs(INSTALLED)} == graph_files, "no worker built the graph again"
+
+
+@pytest.mark.usefixtures("needs_m3e")
+def test_int8_features_stay_close_to_the_float32_graphs():
+    """The int8 graph against the unquantised one of the same builder, on titles and leads of both languages."""
+    texts = [("国务院印发《关于深化智慧城市发展推进城市全域数字化转型的指导意见》 近日，国务院印发指导意见，提出到2027年"
+              "全国城市全域数字化转型取得明显成效。"), "合肥高新区推进量子产业集聚发展", "国足客场战平对手 晋级形势严峻",
+             "Shanghai opens its data exchange to foreign firms", "引力波探测再获新发现"]
+    int8, fp32 = load_encoder(str(INSTALLED)), Encoder(INSTALLED, precision="fp32")
+    similarity = cosines(int8.features(texts), fp32.features(texts))
+    assert similarity.min() > 0.997 and similarity.mean() > 0.998
