@@ -8,6 +8,7 @@ writes stay with the crawl (crawler/crawl/pipelines.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -173,13 +174,22 @@ def classify(candidate: Candidate, classifier: Classifier) -> Candidate:
 @dataclass
 class PageWork:
     """Everything done with a fetched page that needs no store, with what it needs loaded once: the classifier
-    (its rules, jieba, the encoder and the learned model) and the crawl's settings. One per process."""
+    (its rules, jieba, the encoder and the learned model) and the crawl's settings. One per process.
 
-    classifier: Classifier | None
+    Given build_classifier instead of a classifier, it builds one where it works (prepare): each worker of a
+    crawl's pool loads its own while the crawl's process starts fetching."""
+
+    classifier: Classifier | None = None
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     zone: str = clock.DEFAULT_ZONE
+    build_classifier: Callable[[], Classifier] | None = None
+
+    def prepare(self) -> None:
+        if self.classifier is None and self.build_classifier is not None:
+            self.classifier = self.build_classifier()
 
     def __call__(self, page: FetchedPage) -> Worked:
+        self.prepare()
         notes: list[tuple[str | None, str]] = []
         try:
             candidate = canonicalise(extract_candidate(page, max_text_chars=self.max_text_chars, zone=self.zone,

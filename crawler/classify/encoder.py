@@ -71,14 +71,18 @@ class EncoderMissing(NewsdeskError):
     """The configured encoder is not installed."""
 
 
+def require_installed(folder: Path) -> None:
+    if not is_installed(folder):
+        raise EncoderMissing(
+            f"encoder {folder}: not installed (needs config.json, tokenizer.json and model weights); "
+            "run `newsdesk classify encoder install`, or set `encoder: none` under classifier: in sections.yaml")
+
+
 class Encoder:
     """Texts in, one feature row per text out; rows are cached by text for the life of the encoder."""
 
     def __init__(self, folder: Path, precision: str = PRECISION) -> None:
-        if not is_installed(folder):
-            raise EncoderMissing(
-                f"encoder {folder}: not installed (needs config.json, tokenizer.json and model weights); "
-                "run `newsdesk classify encoder install`, or set `encoder: none` under classifier: in sections.yaml")
+        require_installed(folder)
         from tokenizers import Tokenizer
 
         self.folder = folder
@@ -186,14 +190,32 @@ def encoder_for(newsletter: Newsletter) -> Encoder | None:
     setting = str(newsletter.classifier["encoder"])
     try:
         return load_encoder(setting)
-    except EncoderMissing:
-        if setting != DEFAULT_ENCODER:
-            raise
-        if setting not in _warned:
-            _warned.add(setting)
-            logger.warning("the encoder %s is not installed: sections are chosen from words alone, which is "
-                           "less accurate; `newsdesk classify encoder install` adds it", setting)
+    except EncoderMissing as missing:
+        _absent(setting, missing)
         return None
+
+
+def check_encoder(newsletter: Newsletter) -> None:
+    """What encoder_for would say of a missing encoder (EncoderMissing, or the one warning), without loading it:
+    a crawl checks here and its workers load it."""
+    setting = str(newsletter.classifier["encoder"])
+    folder = encoder_path(setting)
+    try:
+        if folder is not None:
+            require_installed(folder.resolve())
+    except EncoderMissing as missing:
+        _absent(setting, missing)
+
+
+def _absent(setting: str, missing: EncoderMissing) -> None:
+    """The default encoder may be missing (said once per process, and forked workers inherit that it was said);
+    one the operator named may not."""
+    if setting != DEFAULT_ENCODER:
+        raise missing
+    if setting not in _warned:
+        _warned.add(setting)
+        logger.warning("the encoder %s is not installed: sections are chosen from words alone, which is "
+                       "less accurate; `newsdesk classify encoder install` adds it", setting)
 
 
 def load_encoder(setting: str) -> Encoder | None:

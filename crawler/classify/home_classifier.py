@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from crawler.classify.classifier import Classifier
@@ -15,14 +17,21 @@ from crawler.configuration.sections import Newsletter, load_sections
 logger = logging.getLogger(__name__)
 
 
-def home_classifier(home_path: Path, newsletter: Newsletter | None = None, *, store=None,
-                    may_train: bool = False) -> Classifier:
-    """Build it (once per use: callers keep it as long as they need it); with may_train and a store, first
-    retrain when enough editor decisions have come in since the last model."""
+def classifier_builder(home_path: Path, newsletter: Newsletter | None = None, *,
+                       store=None) -> Callable[[], Classifier]:
+    """How to build the home's classifier, with what can fail done now: retrained first when a store is given
+    and enough editor decisions have come in since the last model, the newest model read (a damaged one raises
+    here). Calling it loads the rules, jieba and the encoder: a crawl's
+    workers do that each, while the crawl's first requests go out."""
     newsletter = newsletter or load_sections(home_path / "sections.yaml")
-    if may_train and store is not None:
+    if store is not None:
         retrain_if_due(home_path, newsletter, store)
-    return Classifier(newsletter, load_model(home_path), vectors_cache=cache_folder(home_path))
+    return partial(Classifier, newsletter, load_model(home_path), vectors_cache=cache_folder(home_path))
+
+
+def home_classifier(home_path: Path, newsletter: Newsletter | None = None) -> Classifier:
+    """Build it (once per use: callers keep it as long as they need it)."""
+    return classifier_builder(home_path, newsletter)()
 
 
 def prepare_home_classifier(home_path: Path, newsletter: Newsletter) -> bool:

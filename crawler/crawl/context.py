@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,14 @@ logger = logging.getLogger(__name__)
 class CrawlContext:
     store: Store | None              # read-only in a dry run; None in a dry run of a home with no database yet
     dry_run: bool = False
-    classifier: Classifier | None = None
+    build_classifier: Callable[[], Classifier] | None = None   # the runner's (home_classifier.classifier_builder)
     runs: RunBook = field(default_factory=RunBook)   # every source's run in this crawl
     pool: Any = None                 # crawler.crawl.page_pool.PagePool: where pages are worked (the runner's)
+
+    @cached_property
+    def classifier(self) -> Classifier | None:
+        """Built on first use: the page pool's workers build their own, so the crawl's process seldom needs it."""
+        return self.build_classifier() if self.build_classifier is not None else None
 
     @property
     def writable_store(self) -> Store | None:

@@ -39,6 +39,7 @@ def _adopt(work: PageWork) -> None:
     # Ctrl-C reaches every process of the terminal's group: the crawl decides how to stop, not its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    work.prepare()   # the classifier, loaded here while the crawl's process sends its first requests
 
 
 def _work(page: FetchedPage) -> Worked:
@@ -64,7 +65,9 @@ class PagePool:
             self.executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_adopt,
                                                 initargs=(work,))
             # Fork them now, before Scrapy's reactor starts threads: a fork in a threaded process can deadlock.
-            self.executor.submit(_ready).result()
+            # A "fork" pool forks all its workers in the first submit; not waiting for the answer lets the crawl
+            # start while they load the classifier.
+            self.executor.submit(_ready)
 
     async def run(self, page: FetchedPage) -> Worked:
         if self.executor is None:

@@ -41,11 +41,11 @@ class NotText(DropItem):
 class DuplicatePipeline:
     """Drop what is stored already; put a copy of a stored story (near or exact) into that story."""
 
-    def __init__(self, store, window_days: int = DEFAULT_WINDOW_DAYS, classifier=None) -> None:
+    def __init__(self, store, window_days: int = DEFAULT_WINDOW_DAYS, context=None) -> None:
         self.store = store
         self.copies = ExactCopies(store)
         self.near_duplicates = NearDuplicates(store, window_days)
-        self.classifier = classifier   # to classify again a page kept under its own address
+        self.context = context   # its classifier, to classify again a page kept under its own address
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -53,8 +53,7 @@ class DuplicatePipeline:
         if store is None:
             raise NotConfigured
         context = context_of(crawler)
-        pipeline = cls(store, crawler.settings.getint("NEWSDESK_DEDUP_WINDOW_DAYS", DEFAULT_WINDOW_DAYS),
-                       context.classifier if context is not None else None)
+        pipeline = cls(store, crawler.settings.getint("NEWSDESK_DEDUP_WINDOW_DAYS", DEFAULT_WINDOW_DAYS), context)
         # Candidates stored before the index existed are indexed once a crawl, before any lookup needs them.
         pipeline.near_duplicates.index_missing()
         return pipeline
@@ -62,8 +61,9 @@ class DuplicatePipeline:
     def process_item(self, candidate: Candidate, spider=None) -> Candidate:
         if self._claims_another_sources_article(candidate):
             candidate.url = clean_url(candidate.fetched_url)
-            if self.classifier is not None and candidate.section is not None:
-                classify(candidate, self.classifier)   # its URL's words count (url_hints)
+            classifier = self.context.classifier if self.context is not None else None
+            if classifier is not None and candidate.section is not None:
+                classify(candidate, classifier)   # its URL's words count (url_hints)
         if self.store.known_urls([candidate.url]):
             raise Duplicate(f"already stored: {candidate.url}", candidate)
         verdict = self.near_duplicates.check(candidate.text, candidate.published_at, candidate.text_fingerprint)

@@ -16,8 +16,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.articles import PageWork
-from crawler.classify.encoder import encoder_for
-from crawler.classify.home_classifier import home_classifier
+from crawler.classify.encoder import check_encoder
+from crawler.classify.home_classifier import classifier_builder
 from crawler.configuration.home import Home
 from crawler.configuration.sections import Newsletter
 from crawler.configuration.sources import Source, SourcesConfig
@@ -81,7 +81,7 @@ def run_crawl(home: Home, sources: list[Source], *, config: SourcesConfig | None
         newsletter = newsletter or home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
         if progress is not None:
             progress.loading(str(newsletter.classifier["encoder"]))
-        encoder_for(newsletter)  # so does a named encoder that is not installed
+        check_encoder(newsletter)  # so does a named encoder that is not installed
         settings = Settings(scrapy_settings(config.settings))
         settings.set("LOG_LEVEL", log_level)
         if max_items is not None:
@@ -89,9 +89,9 @@ def run_crawl(home: Home, sources: list[Source], *, config: SourcesConfig | None
         settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # dates without an offset, times in run messages
         try:
             context = stack.enter_context(CrawlContext.opened(home.database, dry_run=dry_run))
-            # Built once, before any source starts (every worker shares it); retrained first when due.
-            context.classifier = home_classifier(home.path, newsletter, store=context.writable_store,
-                                                 may_train=True)
+            # Retrained first when due, the model read (a damaged one is said per source); the page pool's
+            # workers build the classifier itself (crawler/crawl/page_pool.py).
+            context.build_classifier = classifier_builder(home.path, newsletter, store=context.writable_store)
         except (NewsdeskError, StoreError) as error:   # a damaged model, a busy database: said per source
             return _not_started(stack, home, dry_run, sources, error)
         return _crawl(settings, context, stack, sources, int(config.settings["max_sites_at_once"]), progress,
@@ -112,7 +112,7 @@ def _crawl(settings: Settings, context: CrawlContext, stack: contextlib.ExitStac
         return context.runs.start(source, store.start_run(source.name) if store is not None else None)
 
     if to_run:
-        work = PageWork(context.classifier, max_text_chars=settings.getint("NEWSDESK_MAX_TEXT_CHARS"),
+        work = PageWork(build_classifier=context.build_classifier, max_text_chars=settings.getint("NEWSDESK_MAX_TEXT_CHARS"),
                         zone=settings.get("NEWSDESK_TIMEZONE"))
         # Forked before Scrapy starts (crawler/crawl/page_pool.py); a dry run (`sources test`) works in its own process.
         workers = 0 if context.dry_run else worker_count(settings.getint("NEWSDESK_WORKERS"))

@@ -14,6 +14,7 @@ import pytest
 from support.classify_fixtures import INSTALLED, needs_m3e  # noqa: F401  (fixture)
 
 from crawler.classify.encoder import Encoder, load_encoder
+from crawler.articles import PageWork
 from crawler.crawl.page_pool import PagePool
 
 HIDDEN, HEADS, LAYERS, FFN = 32, 4, 2, 64
@@ -139,7 +140,7 @@ def test_the_forked_crawl_workers_encode_with_the_session_they_inherit(monkeypat
     encoder = load_encoder(str(INSTALLED))
     expected = encoder.features(["长三角数字经济发展大会在合肥召开"])     # the session has run before the fork
     graph_files = {p: p.stat().st_mtime_ns for p in graphs(INSTALLED)}
-    pool = PagePool(forked_features, workers=2)
+    pool = PagePool(PageWork(), workers=2)   # forked as a crawl forks them; the test sends its own function
     try:
         results = [pool.executor.submit(forked_features, text).result(timeout=60)
                    for text in ["长三角数字经济发展大会在合肥召开", "国务院印发数字经济发展规划"] * 2]
