@@ -39,24 +39,35 @@ _SENTENCE = re.compile(r"[。！？；，.!?;,]")
 PROSE_PIECE_CHARS = 30
 # A <noscript> body is read when it holds at least this much text and more than the rest of the page.
 NOSCRIPT_MIN_CHARS = 200
+_MARKED = etree.XPath("//body//*[@class or @id or @itemtype]")
+_VISIBLE_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+_TEXT_OUTSIDE_NOSCRIPT = etree.XPath(
+    "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::noscript)]")
 
 
 def prune_page(root: etree._Element) -> bool:
     """Remove comments, embeds, galleries, players, teaser lists and ruby readings; unwrap a <noscript> body.
     Whether anything changed."""
     changed = _unwrap_noscript_body(root)
-    headline = set(root.xpath("//h1 | //*[@itemprop='articleBody' or @itemprop='headline']"))
+    headline = root.xpath("//h1 | //*[@itemprop='articleBody' or @itemprop='headline']")
+    marked = _MARKED(root)
     # Comment markup reuses body words ("post-content", "entry-content"): only the headline protects from it.
-    keep = headline | {element for element in root.xpath("//body//*[@class or @id]") if is_body_mark(element)}
-    page_prose = _prose_chars(root)
-    for element in root.xpath("//body//*[@class or @id or @itemtype]"):
+    holds_headline = _ancestors_or_self(headline)
+    holds_kept = _ancestors_or_self([*headline, *(element for element in marked if is_body_mark(element))])
+    candidates = []
+    for element in marked:
         words = f"{element.get('class', '')} {element.get('id', '')}"
         comments = bool(_COMMENTS.search(words) or _COMMENT_TYPES.search(element.get("itemtype") or ""))
-        if not comments and not _NOT_ARTICLE_TEXT.search(words):
-            continue
+        if comments or _NOT_ARTICLE_TEXT.search(words):
+            candidates.append((element, comments))
+    # The prose of the whole page as it stands before anything is removed (measured once, when needed).
+    page_prose = _prose_chars(root) if any(not comments for _, comments in candidates) else 0
+    for element, comments in candidates:
         if element.getroottree().getroot() is not root:
             continue  # removed already, with a box around it
-        if any(inner in (headline if comments else keep) for inner in element.iter()):
+        # Nothing inside an element is removed before the element itself is looked at (document order), so
+        # whether it holds the headline or a marked body is what it was when the page was read.
+        if element in (holds_headline if comments else holds_kept):
             continue  # it holds the article
         if not _chars(element):
             continue  # an empty placeholder (a thread a script fills in): nothing to take out
@@ -64,17 +75,30 @@ def prune_page(root: etree._Element) -> bool:
         if comments or page_prose - inside >= max(MIN_PROSE_ELSEWHERE, 2 * inside):
             element.drop_tree()
             changed = True
-    for element in root.xpath("//rt | //rp"):
+    for element in list(root.iter("rt", "rp")):
         element.drop_tree()  # the reading printed above a kanji, not text; drop_tree keeps the tail
         changed = True
     return changed
 
 
+def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:
+    found: set[etree._Element] = set()
+    for element in elements:
+        while element is not None and element not in found:
+            found.add(element)
+            element = element.getparent()
+    return found
+
+
 def _prose_chars(element: etree._Element) -> int:
     """Characters in pieces of text long enough and punctuated enough to be sentences."""
-    pieces = (" ".join(piece.split()) for piece in element.xpath(
-        "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template)]"))
-    return sum(len(piece) for piece in pieces if len(piece) >= PROSE_PIECE_CHARS and _SENTENCE.search(piece))
+    total = 0
+    for piece in _VISIBLE_TEXT(element):
+        if len(piece) >= PROSE_PIECE_CHARS:  # spaces collapsed can only make it shorter
+            piece = " ".join(piece.split())
+            if len(piece) >= PROSE_PIECE_CHARS and _SENTENCE.search(piece):
+                total += len(piece)
+    return total
 
 
 def _chars(element: etree._Element) -> int:
@@ -85,13 +109,13 @@ def _unwrap_noscript_body(root: etree._Element) -> bool:
     body = root.find("body")
     if body is None:
         return False
-    outside = sum(len("".join(piece.split())) for piece in body.xpath(
-        "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template "
-        "or ancestor::noscript)]"))
+    large = [noscript for noscript in body.iter("noscript") if _chars(noscript) >= NOSCRIPT_MIN_CHARS]
+    if not large:
+        return False  # most pages' <noscript> holds a tracking pixel or a line: the text outside is not needed
+    outside = sum(len("".join(piece.split())) for piece in _TEXT_OUTSIDE_NOSCRIPT(body))
     changed = False
-    for noscript in list(body.iter("noscript")):
-        characters = _chars(noscript)
-        if characters >= NOSCRIPT_MIN_CHARS and characters > outside:
+    for noscript in large:
+        if _chars(noscript) > outside:
             noscript.tag = "div"  # the page's only copy of the article, for readers without JavaScript
             changed = True
     return changed
