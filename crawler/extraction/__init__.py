@@ -13,6 +13,7 @@ from crawler.extraction.body import Body, extract_body
 from crawler.extraction.bylines import find_author, find_outlet
 from crawler.extraction.dates import find_published_at
 from crawler.extraction.document import normalise_space, parse_html, prepare_html
+from crawler.extraction.hints import MarkupHints
 from crawler.extraction.language import detect_language
 from crawler.extraction.listing import listed_posts
 from crawler.extraction.metadata import canonical_url, read_metadata
@@ -66,9 +67,10 @@ def extract(html: str, url: str | None = None, *, default_tz: str = clock.DEFAUL
                        detect_language(metadata, title or ""),
                        note=f"a list of {posts} posts (a front page or an archive), not one article")
     blocks = text_blocks(root)
-    body = extract_body(html, root, blocks, title, url)
+    hints = MarkupHints()  # the tree no longer changes: what its markup says is read once per element
+    body = extract_body(html, root, blocks, title, url, hints)
     span = (body.first_block, body.last_block) if body.first_block is not None else None
-    published_at = find_published_at(root, metadata, blocks, title, span, url, default_tz,
+    published_at = find_published_at(root, metadata, blocks, hints, title, span, url, default_tz,
                                      western_dates=bool(body.text) and not is_cjk(body.text))
     header_lines = _header_lines(blocks, body.first_block)
     return Article(

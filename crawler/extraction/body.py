@@ -21,6 +21,7 @@ from crawler.extraction.blocks import Block
 from crawler.extraction.boilerplate import strip_furniture
 from crawler.extraction.density import densest_body
 from crawler.extraction.document import normalise_space
+from crawler.extraction.hints import MarkupHints
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,8 @@ class Body:
 
 
 def extract_body(html: str, root: etree._Element, blocks: list[Block], title: str | None,
-                 url: str | None) -> Body:
-    density = densest_body(root, blocks)
+                 url: str | None, hints: MarkupHints) -> Body:
+    density = densest_body(root, blocks, hints)
     chosen = density.blocks
     span = (chosen[0].index, chosen[-1].index) if chosen else (None, None)
     density_lines = strip_furniture(paragraphs(chosen), title)

@@ -13,24 +13,23 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.hints import is_body_mark
+from crawler.extraction.hints import OTHER_ITEM_WORDS, class_words, is_body_mark
 
-# Class and id words of reader comments: WordPress (comments, comment-list, comment-respond, respond), Disqus,
-# generic shapes. Words are matched whole between -, _ and spaces, so "commentary" (an opinion column) is not.
+# Class and id words (lowered: hints.class_words) of reader comments: WordPress (comments, comment-list,
+# comment-respond, respond), Disqus, generic shapes. Words are matched whole between -, _ and spaces, so
+# "commentary" (an opinion column) is not.
 _COMMENTS = re.compile(
     r"(?<![a-z])(?:comments?|comment-?(?:list|section|area|thread|wrap(?:per)?|form|block|container|box|body)|"
     r"commentlist|comments-?(?:area|section|list|wrap(?:per)?|container|block|thread)|disqus(?:_thread)?|"
-    r"respond|replies|reply-?list|user-?comments|reader-?comments)(?![a-z])",
-    re.IGNORECASE,
+    r"respond|replies|reply-?list|user-?comments|reader-?comments)(?![a-z])"
 )
 _COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments)\b", re.IGNORECASE)
 # Embedded social posts, galleries, video players, infoboxes and teaser lists ("player-name", "unrelated" are not).
 _NOT_ARTICLE_TEXT = re.compile(
-    r"(?<![a-z])(?:twitter-tweet|instagram-media|tiktok-embed|fb-post|social-embed|embedded-post|"
-    r"gallery|photo-?gallery|slideshow|lightbox|video-?player|media-?player|jwplayer|video-js|vjs-[a-z-]+|infobox|"
-    r"recommended|recommendations?|related(?:-?(?:posts|articles|stories|news|content|links))?|read-?next|"
-    r"more-?stories|you-?may-?like|outbrain|taboola|teasers?|teaser-?list|slider|carousel|swiper)(?![a-z])",
-    re.IGNORECASE,
+    rf"(?<![a-z])(?:{OTHER_ITEM_WORDS}|"
+    r"gallery|photo-?gallery|slideshow|lightbox|video-?player|media-?player|jwplayer|video-js|vjs-[a-z-]+|"
+    r"recommended|recommendations?|related(?:-?(?:posts|articles|stories|news|content|links))?|"
+    r"you-?may-?like|outbrain|taboola|teasers?|teaser-?list)(?![a-z])"
 )
 # A gallery or teaser box is removed only when the page has more prose outside it (twice as much, and at least
 # this many characters): otherwise it is the page (a photo story whose captions are its text).
@@ -56,7 +55,7 @@ def prune_page(root: etree._Element) -> bool:
     holds_kept = _ancestors_or_self([*headline, *(element for element in marked if is_body_mark(element))])
     candidates = []
     for element in marked:
-        words = f"{element.get('class', '')} {element.get('id', '')}"
+        words = class_words(element)
         comments = bool(_COMMENTS.search(words) or _COMMENT_TYPES.search(element.get("itemtype") or ""))
         if comments or _NOT_ARTICLE_TEXT.search(words):
             candidates.append((element, comments))

@@ -8,6 +8,7 @@ from lxml import etree
 
 from crawler.cjk import HAN
 from crawler.extraction.document import normalise_space
+from crawler.extraction.hints import class_words
 from crawler.extraction.metadata import PageMetadata, json_ld_text
 
 # What sites put between the headline and their own name in <title>: "标题_新华网", "标题 - 人民网",
@@ -17,17 +18,16 @@ _SITE_SEPARATOR = re.compile(
     r"|-(?=[\w-]+\.(?:com|cn|net|org|gov|edu)\b))\s*",
     re.IGNORECASE,
 )
-_HEADLINE_CLASS = re.compile(r"title|headline|biaoti|tit\b|art_?tit|news_?tit|h1", re.IGNORECASE)
+# Class words are read lowered (hints.class_words).
+_HEADLINE_CLASS = re.compile(r"title|headline|biaoti|tit\b|art_?tit|news_?tit|h1")
 # Where templates put the site's own name: the blog title in the header, the logo.
-_SITE_NAME_MARK = re.compile(r"\b(?:site-?title|site-?name|blog-?title|blog-?name|logo|brand|masthead)\b",
-                             re.IGNORECASE)
+_SITE_NAME_MARK = re.compile(r"\b(?:site-?title|site-?name|blog-?title|blog-?name|logo|brand|masthead)\b")
 # A link to the site's front page: "/", "./", "index.html", "https://example.org/".
 _HOME_LINK = re.compile(r"^(?:https?://[^/]+)?/?(?:\./?|index\.\w+)?$", re.IGNORECASE)
 # Old templates mark the headline with a class instead of <h1>: <div class="Heading">, <td class="biaoti">.
 _HEADLINE_MARK = re.compile(
     r"^(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit|entry-?title|"
-    r"post-?title|story-?title)$",
-    re.IGNORECASE,
+    r"post-?title|story-?title)$"
 )
 
 
@@ -72,8 +72,7 @@ def site_names(root: etree._Element, metadata: PageMetadata) -> list[str]:
     names = [metadata.first("og:site_name", "application-name")]
     names += [json_ld_text(article.get("publisher")) for article in metadata.articles()]
     for heading in root.iter("h1", "h2", "p", "div", "span"):
-        words = f"{heading.get('class', '')} {heading.get('id', '')}"
-        if _SITE_NAME_MARK.search(words) or (heading.tag in ("h1", "h2") and any(
+        if _SITE_NAME_MARK.search(class_words(heading)) or (heading.tag in ("h1", "h2") and any(
                 _HOME_LINK.match((link.get("href") or "").strip())
                 for link in heading.xpath("ancestor-or-self::a | .//a"))):
             names.append(normalise_space(heading.text_content()))
@@ -84,14 +83,13 @@ def _heading_texts(root: etree._Element) -> list[str]:
     """<h1>s, <h2>s that say they are titles, then elements whose class or id is a headline word."""
     texts = []
     for element in root.iter("h1", "h2"):
-        if element.tag == "h2" and not _HEADLINE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        if element.tag == "h2" and not _HEADLINE_CLASS.search(class_words(element)):
             continue
         text = normalise_space(element.text_content())
         if 2 <= len(text) <= 200:
             texts.append(text)
     for element in root.xpath("//body//*[@class or @id]"):
-        words = f"{element.get('class', '')} {element.get('id', '')}".split()
-        if any(_HEADLINE_MARK.match(word) for word in words):
+        if any(_HEADLINE_MARK.match(word) for word in class_words(element).split()):
             text = normalise_space(element.text_content())
             if 4 <= len(text) <= 120:
                 texts.append(text)
