@@ -44,10 +44,9 @@ _TEXT_OUTSIDE_NOSCRIPT = etree.XPath(
     "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::noscript)]")
 
 
-def prune_page(root: etree._Element) -> bool:
-    """Remove comments, embeds, galleries, players, teaser lists and ruby readings; unwrap a <noscript> body.
-    Whether anything changed."""
-    changed = _unwrap_noscript_body(root)
+def prune_page(root: etree._Element) -> None:
+    """Remove comments, embeds, galleries, players, teaser lists and ruby readings; unwrap a <noscript> body."""
+    _unwrap_noscript_body(root)
     headline = root.xpath("//h1 | //*[@itemprop='articleBody' or @itemprop='headline']")
     marked = _MARKED(root)
     # Comment markup reuses body words ("post-content", "entry-content"): only the headline protects from it.
@@ -73,11 +72,8 @@ def prune_page(root: etree._Element) -> bool:
         inside = 0 if comments else _prose_chars(element)
         if comments or page_prose - inside >= max(MIN_PROSE_ELSEWHERE, 2 * inside):
             element.drop_tree()
-            changed = True
     for element in list(root.iter("rt", "rp")):
         element.drop_tree()  # the reading printed above a kanji, not text; drop_tree keeps the tail
-        changed = True
-    return changed
 
 
 def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:
@@ -104,17 +100,15 @@ def _chars(element: etree._Element) -> int:
     return len("".join("".join(element.itertext()).split()))
 
 
-def _unwrap_noscript_body(root: etree._Element) -> bool:
+def _unwrap_noscript_body(root: etree._Element) -> None:
     body = root.find("body")
     if body is None:
-        return False
-    large = [noscript for noscript in body.iter("noscript") if _chars(noscript) >= NOSCRIPT_MIN_CHARS]
+        return
+    large = [(noscript, chars) for noscript in body.iter("noscript")
+             if (chars := _chars(noscript)) >= NOSCRIPT_MIN_CHARS]
     if not large:
-        return False  # most pages' <noscript> holds a tracking pixel or a line: the text outside is not needed
+        return  # most pages' <noscript> holds a tracking pixel or a line: the text outside is not needed
     outside = sum(len("".join(piece.split())) for piece in _TEXT_OUTSIDE_NOSCRIPT(body))
-    changed = False
-    for noscript in large:
-        if _chars(noscript) > outside:
+    for noscript, chars in large:
+        if chars > outside:
             noscript.tag = "div"  # the page's only copy of the article, for readers without JavaScript
-            changed = True
-    return changed
