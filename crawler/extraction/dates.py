@@ -161,7 +161,9 @@ def _declared_date(root: etree._Element, metadata: PageMetadata, hints: MarkupHi
     for name in PUBLISHED_META:
         for value in metadata.meta.get(name, []):
             candidates.extend(parse_date_value(value, "meta"))
-    for element in root.xpath("//*[@itemprop] | //time[@pubdate]"):
+    for element in root.iter(etree.Element):
+        if element.get("itemprop") is None and (element.tag != "time" or element.get("pubdate") is None):
+            continue
         prop = (element.get("itemprop") or "").lower()
         if (prop in _STRUCTURED_PROPS or element.get("pubdate") is not None) and not _of_another_item(element, hints):
             value = element.get("datetime") or element.get("content") or element.text_content()

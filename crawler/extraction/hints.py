@@ -46,9 +46,10 @@ def class_words(element: etree._Element) -> str:
     return f"{element.get('class', '')} {element.get('id', '')}".lower()
 
 
-def is_body_mark(element: etree._Element) -> bool:
-    """The element says it is the article body (itemprop=articleBody, article-body and CMS body classes)."""
-    return element.get("itemprop") == "articleBody" or bool(_BODY_MARK.search(class_words(element)))
+def is_body_mark(element: etree._Element, words: str | None = None) -> bool:
+    """The element says it is the article body (itemprop=articleBody, article-body and CMS body classes).
+    words: its class_words when the caller has them."""
+    return element.get("itemprop") == "articleBody" or bool(_BODY_MARK.search(words or class_words(element)))
 
 
 def element_hint(element: etree._Element) -> float:
@@ -56,9 +57,9 @@ def element_hint(element: etree._Element) -> float:
     tag = element.tag
     if tag in ("body", "html"):
         return 1.0  # templates put layout words like "has-sidebar" on <body>
-    if is_body_mark(element):
-        return BODY_MARK_FACTOR
     words = class_words(element)
+    if is_body_mark(element, words):
+        return BODY_MARK_FACTOR
     if tag in _FURNITURE_TAGS or (words.strip() and _FURNITURE.search(words)):
         return FURNITURE_FACTOR
     return 1.0

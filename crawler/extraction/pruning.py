@@ -13,6 +13,7 @@ import re
 
 from lxml import etree
 
+from crawler.extraction.document import body_elements
 from crawler.extraction.hints import OTHER_ITEM_WORDS, class_words, is_body_mark
 
 # Class and id words (lowered: hints.class_words) of reader comments: WordPress (comments, comment-list,
@@ -38,8 +39,8 @@ _SENTENCE = re.compile(r"[。！？；，.!?;,]")
 PROSE_PIECE_CHARS = 30
 # A <noscript> body is read when it holds at least this much text and more than the rest of the page.
 NOSCRIPT_MIN_CHARS = 200
-_MARKED = etree.XPath("//body//*[@class or @id or @itemtype]")
-_VISIBLE_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+# Not text, for the prose count (libxml2 keeps <script> and <style> text raw; a <template> may hold elements).
+_NOT_TEXT_TAGS = ("script", "style", "template")
 _TEXT_OUTSIDE_NOSCRIPT = etree.XPath(
     "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::noscript)]")
 
@@ -47,33 +48,45 @@ _TEXT_OUTSIDE_NOSCRIPT = etree.XPath(
 def prune_page(root: etree._Element) -> None:
     """Remove comments, embeds, galleries, players, teaser lists and ruby readings; unwrap a <noscript> body."""
     _unwrap_noscript_body(root)
-    headline = root.xpath("//h1 | //*[@itemprop='articleBody' or @itemprop='headline']")
-    marked = _MARKED(root)
-    # Comment markup reuses body words ("post-content", "entry-content"): only the headline protects from it.
-    holds_headline = _ancestors_or_self(headline)
-    holds_kept = _ancestors_or_self([*headline, *(element for element in marked if is_body_mark(element))])
+    marked = [(element, class_words(element)) for element in body_elements(root) if element.get("class") is not None
+              or element.get("id") is not None or element.get("itemtype") is not None]
     candidates = []
-    for element in marked:
-        words = class_words(element)
-        comments = bool(_COMMENTS.search(words) or _COMMENT_TYPES.search(element.get("itemtype") or ""))
+    for element, words in marked:
+        itemtype = element.get("itemtype")
+        comments = bool(_COMMENTS.search(words) or (itemtype and _COMMENT_TYPES.search(itemtype)))
         if comments or _NOT_ARTICLE_TEXT.search(words):
             candidates.append((element, comments))
-    # The prose of the whole page as it stands before anything is removed (measured once, when needed).
-    page_prose = _prose_chars(root) if any(not comments for _, comments in candidates) else 0
+    if candidates:
+        _remove_boxes(root, marked, candidates)
+    for element in list(root.iter("rt", "rp")):
+        element.drop_tree()  # the reading printed above a kanji, not text; drop_tree keeps the tail
+
+
+def _remove_boxes(root: etree._Element, marked: list[tuple[etree._Element, str]],
+                  candidates: list[tuple[etree._Element, bool]]) -> None:
+    """Remove the comment threads, and the other boxes that have less prose than the page outside them."""
+    headline = [element for element in root.iter(etree.Element)
+                if element.tag == "h1" or element.get("itemprop") in ("articleBody", "headline")]
+    # Comment markup reuses body words ("post-content", "entry-content"): only the headline protects from it.
+    holds_headline = _ancestors_or_self(headline)
+    holds_kept, prose = set(), {}
+    if not all(comments for _, comments in candidates):
+        holds_kept = _ancestors_or_self([*headline, *(element for element, words in marked
+                                                      if is_body_mark(element, words))])
+        prose = _prose_by_element(root)  # as the page stands before anything is removed
+    page_prose = prose.get(root, 0)
     for element, comments in candidates:
         if element.getroottree().getroot() is not root:
             continue  # removed already, with a box around it
         # Nothing inside an element is removed before the element itself is looked at (document order), so
-        # whether it holds the headline or a marked body is what it was when the page was read.
+        # what it holds (the headline, a marked body, prose) is what it held when the page was read.
         if element in (holds_headline if comments else holds_kept):
             continue  # it holds the article
         if not _chars(element):
             continue  # an empty placeholder (a thread a script fills in): nothing to take out
-        inside = 0 if comments else _prose_chars(element)
+        inside = 0 if comments else prose.get(element, 0)
         if comments or page_prose - inside >= max(MIN_PROSE_ELSEWHERE, 2 * inside):
             element.drop_tree()
-    for element in list(root.iter("rt", "rp")):
-        element.drop_tree()  # the reading printed above a kanji, not text; drop_tree keeps the tail
 
 
 def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:
@@ -85,15 +98,23 @@ def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:
     return found
 
 
-def _prose_chars(element: etree._Element) -> int:
-    """Characters in pieces of text long enough and punctuated enough to be sentences."""
-    total = 0
-    for piece in _VISIBLE_TEXT(element):
-        if len(piece) >= PROSE_PIECE_CHARS:  # spaces collapsed can only make it shorter
-            piece = " ".join(piece.split())
-            if len(piece) >= PROSE_PIECE_CHARS and _SENTENCE.search(piece):
-                total += len(piece)
-    return total
+def _prose_by_element(root: etree._Element) -> dict[etree._Element, int]:
+    """For each element that holds any: the characters in its pieces of text long enough and punctuated
+    enough to be sentences (outside scripts and styles). One pass over the page's text."""
+    not_text = {inner for element in root.iter(*_NOT_TEXT_TAGS) for inner in element.iter()}
+    prose: dict[etree._Element, int] = {}
+    for element in root.iter(etree.Element):
+        parent = element.getparent()
+        for piece, holder in ((element.text, element), (element.tail, parent)):
+            if not piece or len(piece) < PROSE_PIECE_CHARS or holder in not_text:
+                continue  # spaces collapsed can only make a piece shorter
+            chars = len(" ".join(piece.split()))
+            if chars < PROSE_PIECE_CHARS or not _SENTENCE.search(piece):
+                continue
+            while holder is not None:
+                prose[holder] = prose.get(holder, 0) + chars
+                holder = holder.getparent()
+    return prose
 
 
 def _chars(element: etree._Element) -> int:

@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from crawler.cjk import HAN
-from crawler.extraction.document import normalise_space
+from crawler.extraction.document import body_elements, normalise_space
 from crawler.extraction.hints import class_words
 from crawler.extraction.metadata import PageMetadata, json_ld_text
 
@@ -88,7 +88,9 @@ def _heading_texts(root: etree._Element) -> list[str]:
         text = normalise_space(element.text_content())
         if 2 <= len(text) <= 200:
             texts.append(text)
-    for element in root.xpath("//body//*[@class or @id]"):
+    for element in body_elements(root):
+        if element.get("class") is None and element.get("id") is None:
+            continue
         if any(_HEADLINE_MARK.match(word) for word in class_words(element).split()):
             text = normalise_space(element.text_content())
             if 4 <= len(text) <= 120:
