@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from crawler.extraction.blocks import Block
-from crawler.extraction.boilerplate import is_legal_notice
+from crawler.extraction.boilerplate import compact, is_legal_notice
 from crawler.extraction.date_text import (
     FoundDate,
     dates_in_text,
@@ -268,12 +268,12 @@ def _month_in_window(blocks: list[Block], anchors: list[int], body_end: int | No
 def _title_index(blocks: list[Block], title: str | None, body_start: int | None) -> int | None:
     if not title:
         return None
-    wanted = _compact(title)
+    wanted = compact(title)
     if len(wanted) < 4:
         return None
     matches = []
     for block in blocks:
-        text = _compact(block.text)
+        text = compact(block.text)
         if text == wanted or (wanted in text and len(text) <= len(wanted) + 40):
             matches.append(block.index)
     if not matches:
@@ -283,10 +283,6 @@ def _title_index(blocks: list[Block], title: str | None, body_start: int | None)
         if before:
             return before[-1]
     return matches[0]
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()
 
 
 def _htmldate(root: etree._Element, url: str | None) -> FoundDate | None:

@@ -18,6 +18,7 @@ _SITE_SEPARATOR = re.compile(
     r"|-(?=[\w-]+\.(?:com|cn|net|org|gov|edu)\b))\s*",
     re.IGNORECASE,
 )
+_SPACES_AND_QUOTES = re.compile(r"[\s\"'“”‘’「」『』]+")
 # Class words are read lowered (hints.class_words).
 _HEADLINE_CLASS = re.compile(r"title|headline|biaoti|tit\b|art_?tit|news_?tit|h1")
 # Where templates put the site's own name: the blog title in the header, the logo.
@@ -104,7 +105,7 @@ def _clean(text: str | None) -> str | None:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s\"'“”‘’「」『』]+", "", text).lower()
+    return _SPACES_AND_QUOTES.sub("", text).lower()
 
 
 def _confirmed_by(candidate: str, page_title: str) -> bool:
