@@ -26,10 +26,12 @@ _SITE_NAME_MARK = re.compile(r"\b(?:site-?title|site-?name|blog-?title|blog-?nam
 # A link to the site's front page: "/", "./", "index.html", "https://example.org/".
 _HOME_LINK = re.compile(r"^(?:https?://[^/]+)?/?(?:\./?|index\.\w+)?$", re.IGNORECASE)
 # Old templates mark the headline with a class instead of <h1>: <div class="Heading">, <td class="biaoti">.
+# One of the class words is one of these (one search over all of them).
 _HEADLINE_MARK = re.compile(
-    r"^(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit|entry-?title|"
-    r"post-?title|story-?title)$"
+    r"(?:^|\s)(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit|"
+    r"entry-?title|post-?title|story-?title)(?=\s|$)"
 )
+_MAX_HEADINGS = 8
 
 
 def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
@@ -73,7 +75,8 @@ def site_names(root: etree._Element, metadata: PageMetadata) -> list[str]:
     names = [metadata.first("og:site_name", "application-name")]
     names += [json_ld_text(article.get("publisher")) for article in metadata.articles()]
     for heading in root.iter("h1", "h2", "p", "div", "span"):
-        if _SITE_NAME_MARK.search(class_words(heading)) or (heading.tag in ("h1", "h2") and any(
+        marked = heading.get("class") is not None or heading.get("id") is not None
+        if (marked and _SITE_NAME_MARK.search(class_words(heading))) or (heading.tag in ("h1", "h2") and any(
                 _HOME_LINK.match((link.get("href") or "").strip())
                 for link in heading.xpath("ancestor-or-self::a | .//a"))):
             names.append(normalise_space(heading.text_content()))
@@ -89,14 +92,18 @@ def _heading_texts(root: etree._Element) -> list[str]:
         text = normalise_space(element.text_content())
         if 2 <= len(text) <= 200:
             texts.append(text)
+    if len(texts) >= _MAX_HEADINGS:
+        return texts[:_MAX_HEADINGS]
     for element in body_elements(root):
         if element.get("class") is None and element.get("id") is None:
             continue
-        if any(_HEADLINE_MARK.match(word) for word in class_words(element).split()):
+        if _HEADLINE_MARK.search(class_words(element)):
             text = normalise_space(element.text_content())
             if 4 <= len(text) <= 120:
                 texts.append(text)
-    return texts[:8]
+                if len(texts) == _MAX_HEADINGS:
+                    break
+    return texts
 
 
 def _clean(text: str | None) -> str | None:
