@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
-import lxml.html
-
 from crawler.cjk import is_cjk
 from crawler.extraction.blocks import Block, text_blocks
 from crawler.extraction.body import Body, extract_body
 from crawler.extraction.bylines import find_author, find_outlet
 from crawler.extraction.dates import find_published_at
-from crawler.extraction.document import normalise_space, parse_html, prepare_html
+from crawler.extraction.document import normalise_space, parse_html
+from crawler.extraction.hints import MarkupHints
 from crawler.extraction.language import detect_language
 from crawler.extraction.listing import listed_posts
 from crawler.extraction.metadata import canonical_url, read_metadata
@@ -50,13 +49,11 @@ class Article:
 def extract(html: str, url: str | None = None, *, default_tz: str = clock.DEFAULT_ZONE) -> Article:
     """Extract the article from decoded HTML. Pure: the result depends only on (html, url, default_tz).
     default_tz: where a date that names no offset is read (the newsletter's time zone)."""
-    html = prepare_html(html)
     root = parse_html(html)
     if root is None:
         return Article(None, "", None, None, None, None, None)
     metadata = read_metadata(root)
-    if prune_page(root):
-        html = lxml.html.tostring(root, encoding="unicode")  # trafilatura reads the page without them too
+    prune_page(root)  # trafilatura reads the page without them too (body.py hands it the pruned tree)
     title = find_title(root, metadata)
     posts = listed_posts(root, metadata)
     if posts:
@@ -66,9 +63,10 @@ def extract(html: str, url: str | None = None, *, default_tz: str = clock.DEFAUL
                        detect_language(metadata, title or ""),
                        note=f"a list of {posts} posts (a front page or an archive), not one article")
     blocks = text_blocks(root)
-    body = extract_body(html, root, blocks, title, url)
+    hints = MarkupHints()  # the tree no longer changes: what its markup says is read once per element
+    body = extract_body(root, blocks, title, url, hints)
     span = (body.first_block, body.last_block) if body.first_block is not None else None
-    published_at = find_published_at(root, metadata, blocks, title, span, url, default_tz,
+    published_at = find_published_at(root, metadata, blocks, hints, title, span, url, default_tz,
                                      western_dates=bool(body.text) and not is_cjk(body.text))
     header_lines = _header_lines(blocks, body.first_block)
     return Article(

@@ -73,16 +73,17 @@ class _Collector:
         self.blocks: list[Block] = []
         self.pieces: list[tuple[str, bool]] = []
 
-    def add(self, text: str | None, in_link: bool) -> None:
-        if text:
-            self.pieces.append((text, in_link))
-
     def flush(self, container: etree._Element, ends_paragraph: bool) -> None:
-        if not self.pieces:
+        pieces = self.pieces
+        if not pieces:
             return
-        text = normalise_space("".join(piece for piece, _ in self.pieces))
-        link_chars = sum(len(piece.replace(" ", "").strip()) for piece, in_link in self.pieces if in_link)
-        self.pieces = []
+        joined = pieces[0][0] if len(pieces) == 1 else "".join([piece for piece, _ in pieces])
+        if joined.isspace():
+            pieces.clear()  # the white space between tags: most runs of a page (and no block)
+            return
+        text = normalise_space(joined)
+        link_chars = sum([len(piece.replace(" ", "").strip()) for piece, in_link in pieces if in_link])
+        pieces.clear()
         if text:
             block = Block(text, 0, container, len(self.blocks), ends_paragraph)
             block.link_chars = min(block.chars, link_chars)
@@ -93,28 +94,30 @@ class _Collector:
         if is_block:
             self.flush(container, ends_paragraph=True)
             container = element
-        self.add(element.text, in_link)
+        pieces = self.pieces  # emptied, never replaced, by flush
+        if element.text:
+            pieces.append((element.text, in_link))
         for child in element:
             tag = child.tag
-            if not isinstance(tag, str) or tag in SKIPPED_TAGS or is_hidden(child) or _is_small_widget(child):
+            if (not isinstance(tag, str) or tag in SKIPPED_TAGS or is_hidden(child)
+                    or (tag in WIDGET_TAGS and _is_small_widget(child))):
                 pass
             elif tag == "br":
                 # One <br> is a line break inside a paragraph; the block still ends there so that each line can
                 # be judged on its own (table-layout portals put whole articles in one <td> split by <br>).
                 # A second <br> in a row makes the line before it the end of a paragraph.
-                if not self.pieces and self.blocks and self.blocks[-1].container is container:
+                if not pieces and self.blocks and self.blocks[-1].container is container:
                     self.blocks[-1].ends_paragraph = True
                 self.flush(container, ends_paragraph=False)
             else:
                 self.walk(child, container, in_link or tag == "a")
-            self.add(child.tail, in_link)
+            if child.tail:
+                pieces.append((child.tail, in_link))
         if is_block:
             self.flush(container, ends_paragraph=True)
 
 
 def _is_small_widget(element: etree._Element) -> bool:
-    if element.tag not in WIDGET_TAGS:
-        return False
     text_length = 0
     for text in element.itertext():
         text_length += len(text.strip())

@@ -21,6 +21,7 @@ from crawler.extraction.blocks import Block
 from crawler.extraction.boilerplate import strip_furniture
 from crawler.extraction.density import densest_body
 from crawler.extraction.document import normalise_space
+from crawler.extraction.hints import MarkupHints
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,9 @@ class Body:
     method: str
 
 
-def extract_body(html: str, root: etree._Element, blocks: list[Block], title: str | None,
-                 url: str | None) -> Body:
-    density = densest_body(root, blocks)
+def extract_body(root: etree._Element, blocks: list[Block], title: str | None, url: str | None,
+                 hints: MarkupHints) -> Body:
+    density = densest_body(root, blocks, hints)
     chosen = density.blocks
     span = (chosen[0].index, chosen[-1].index) if chosen else (None, None)
     density_lines = strip_furniture(paragraphs(chosen), title)
@@ -55,7 +56,7 @@ def extract_body(html: str, root: etree._Element, blocks: list[Block], title: st
         return Body(density_text, *span, method="density")
 
     # Trafilatura keeps <pre> text as it stands; a hostile page pads it with a megabyte of spaces.
-    trafilatura_lines = [normalise_space(line) for line in _trafilatura(html, url).split("\n")
+    trafilatura_lines = [normalise_space(line) for line in _trafilatura(root, url).split("\n")
                          if not _EMPTY_TABLE_ROW.match(line)]
     trafilatura_text = "\n".join(strip_furniture(trafilatura_lines, title))
     if _prose_chars(density_text) > RESCUE_RATIO * max(1, _prose_chars(trafilatura_text)):
@@ -89,12 +90,14 @@ def _is_hard_wrap(previous: Block, block: Block) -> bool:
     )
 
 
-def _trafilatura(html: str, url: str | None) -> str:
+def _trafilatura(root: etree._Element, url: str | None) -> str:
     import trafilatura
 
     try:
+        # Our parsed and pruned tree: what trafilatura would parse from the page's markup, without printing
+        # the page and parsing it again. trafilatura works on a copy of a tree it is given (tested).
         text = trafilatura.extract(
-            html, url=url, favor_precision=True, include_comments=False, include_tables=True,
+            root, url=url, favor_precision=True, include_comments=False, include_tables=True,
             deduplicate=False, with_metadata=False,
         )
     except Exception as error:  # trafilatura raises assorted errors on odd markup; the density body remains

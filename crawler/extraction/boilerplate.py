@@ -7,12 +7,12 @@ import re
 from crawler.extraction.date_text import dates_in_text
 
 # Legal and site footers; these may be long, so they are recognised at any length up to LEGAL_MAX_CHARS.
+# Read in lower case (several times faster than re.IGNORECASE on long lines).
 _LEGAL = re.compile(
-    r"版权所有|版权声明|免责声明|著作权|侵权|ICP\s*备|ICP\s*证|ICP证|网安备|公网安备|京公网|沪公网|增值电信|"
+    r"版权所有|版权声明|免责声明|著作权|侵权|icp\s*备|icp\s*证|icp证|网安备|公网安备|京公网|沪公网|增值电信|"
     r"主办单位|承办单位|协办单位|主办[:：]|承办[:：]|技术支持[:：]|网站标识码|政府网站找错|特别声明|"
     r"未经.{0,12}(授权|许可|同意).{0,12}(转载|复制|使用|镜像)|不得(转载|复制)|转载请注明|"
-    r"copyright|\u00a9|all rights reserved|terms of (use|service)|privacy policy|cookie policy",
-    re.IGNORECASE,
+    r"copyright|\u00a9|all rights reserved|terms of (use|service)|privacy policy|cookie policy"
 )
 LEGAL_MAX_CHARS = 400
 
@@ -50,11 +50,12 @@ _BYLINE = re.compile(
 _ENDS_WITH_DATE = re.compile(r"(?:(?:19|20)\d{2}|\d{1,2}\s*[:：h時]\s*\d{2}|日|分)(?:\s*(?:Uhr|г\.?|[AaPp]\.?[Mm]\.?))?\W{0,3}$")
 _DATE_LIKE = re.compile(r"(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d{2}")
 _SENTENCE_MARK = re.compile(r"[。！？!?；;，,]")
+_NON_WORD = re.compile(r"\W+")
 
 
 def is_legal_notice(text: str) -> bool:
     """A copyright, licence, registration or site-owner line."""
-    return len(text) <= LEGAL_MAX_CHARS and bool(_LEGAL.search(text))
+    return len(text) <= LEGAL_MAX_CHARS and bool(_LEGAL.search(text.lower()))
 
 
 def is_furniture_line(text: str) -> bool:
@@ -69,7 +70,7 @@ def is_boilerplate(text: str) -> bool:
 def strip_furniture(lines: list[str], title: str | None) -> list[str]:
     """Body lines without furniture lines, and without the headline, dateline and byline around them."""
     kept = [line.strip() for line in lines if line.strip() and not is_boilerplate(line.strip())]
-    compact_title = _compact(title) if title else ""
+    compact_title = compact(title) if title else ""
     kept = kept[_headline_lines(kept, compact_title):]
     while kept and _is_header_line(kept[0], compact_title):
         kept.pop(0)
@@ -86,7 +87,7 @@ def _headline_lines(lines: list[str], compact_title: str) -> int:
         return 0
     spelled = ""
     for count, line in enumerate(lines[:4], start=1):
-        spelled += _compact(line)
+        spelled += compact(line)
         if not spelled or not compact_title.startswith(spelled):
             return 0
         if len(spelled) >= len(compact_title) * 0.8 and count > 1:
@@ -95,9 +96,9 @@ def _headline_lines(lines: list[str], compact_title: str) -> int:
 
 
 def _is_header_line(line: str, compact_title: str) -> bool:
-    compact = _compact(line)
-    if compact_title and compact and (compact == compact_title or (compact_title in compact and
-                                                                   len(compact) <= len(compact_title) + 20)):
+    compacted = compact(line)
+    if compact_title and compacted and (compacted == compact_title or (compact_title in compacted and
+                                                                       len(compacted) <= len(compact_title) + 20)):
         return True
     return _is_meta_line(line)
 
@@ -114,5 +115,6 @@ def _is_meta_line(line: str) -> bool:
     return bool(_DATE_LIKE.search(line)) or (len(line) <= 40 and bool(_BYLINE.match(line)))
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()
+def compact(text: str) -> str:
+    """The text's word characters only, lowered: how a line is compared with the headline."""
+    return _NON_WORD.sub("", text).lower()

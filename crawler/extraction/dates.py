@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from crawler.extraction.blocks import Block
-from crawler.extraction.boilerplate import is_legal_notice
+from crawler.extraction.boilerplate import compact, is_legal_notice
 from crawler.extraction.date_text import (
     FoundDate,
     dates_in_text,
@@ -33,7 +33,7 @@ from crawler.extraction.date_text import (
     parse_date_value,
     url_date,
 )
-from crawler.extraction.hints import MarkupHints, in_other_item
+from crawler.extraction.hints import MarkupHints
 from crawler.extraction.metadata import PageMetadata
 from db import clock
 
@@ -74,6 +74,7 @@ def find_published_at(
     root: etree._Element,
     metadata: PageMetadata,
     blocks: list[Block],
+    hints: MarkupHints,
     title: str | None,
     body: tuple[int, int] | None,
     url: str | None,
@@ -85,15 +86,15 @@ def find_published_at(
     western_dates: the page is not in a CJK script, so its visible dates may be written with month names
     ("Nov. 19, 2019"), which htmldate reads from the page's date markup before the URL is tried."""
     zone = _zone(default_tz)
-    declared = _declared_date(root, metadata)
-    visible = _visible_date(blocks, title, body)
+    declared = _declared_date(root, metadata, hints)
+    visible = _visible_date(blocks, hints, title, body)
     chosen = _reconcile(declared, visible, zone)
     if chosen is None and western_dates:
         chosen = _htmldate(root, url)
     if chosen is None:
         chosen = url_date(url) or url_date(metadata.canonical) or url_date(metadata.first("og:url"))
     if chosen is None:
-        chosen = _visible_date(blocks, title, body, without_year=True)
+        chosen = _visible_date(blocks, hints, title, body, without_year=True)
     if chosen is None:
         return None
     return chosen.in_zone(zone).isoformat(timespec="seconds")
@@ -148,7 +149,7 @@ def _offset_matches(found: FoundDate, zone) -> bool:
     return found.moment.utcoffset() == found.moment.replace(tzinfo=None).replace(tzinfo=zone).utcoffset()
 
 
-def _declared_date(root: etree._Element, metadata: PageMetadata) -> FoundDate | None:
+def _declared_date(root: etree._Element, metadata: PageMetadata, hints: MarkupHints) -> FoundDate | None:
     candidates: list[FoundDate] = []
     first_meta = metadata.first("article:published_time", "og:article:published_time")
     if first_meta:
@@ -160,13 +161,15 @@ def _declared_date(root: etree._Element, metadata: PageMetadata) -> FoundDate | 
     for name in PUBLISHED_META:
         for value in metadata.meta.get(name, []):
             candidates.extend(parse_date_value(value, "meta"))
-    for element in root.xpath("//*[@itemprop] | //time[@pubdate]"):
+    for element in root.iter(etree.Element):
+        if element.get("itemprop") is None and (element.tag != "time" or element.get("pubdate") is None):
+            continue
         prop = (element.get("itemprop") or "").lower()
-        if (prop in _STRUCTURED_PROPS or element.get("pubdate") is not None) and not _of_another_item(element):
+        if (prop in _STRUCTURED_PROPS or element.get("pubdate") is not None) and not _of_another_item(element, hints):
             value = element.get("datetime") or element.get("content") or element.text_content()
             candidates.extend(parse_date_value(value or "", "itemprop"))
     if not candidates:
-        candidates.extend(_first_article_time(root))
+        candidates.extend(_first_article_time(root, hints))
     if not candidates:
         return None
     # The first statement wins, but a later one that adds the time of day to the same date is better.
@@ -177,12 +180,11 @@ def _declared_date(root: etree._Element, metadata: PageMetadata) -> FoundDate | 
     return best
 
 
-def _first_article_time(root: etree._Element) -> list[FoundDate]:
+def _first_article_time(root: etree._Element, hints: MarkupHints) -> list[FoundDate]:
     """The first <time datetime> that is not a link, a list item or page furniture (related, comments...)."""
-    hints = MarkupHints()
     for element in root.iter("time"):
         value = element.get("datetime")
-        if not value or hints.factor(element) < 1.0 or _of_another_item(element):
+        if not value or hints.factor(element) < 1.0 or _of_another_item(element, hints):
             continue
         if any(ancestor.tag in ("a", "li") for ancestor in element.iterancestors()):
             continue
@@ -190,9 +192,9 @@ def _first_article_time(root: etree._Element) -> list[FoundDate]:
     return []
 
 
-def _of_another_item(element: etree._Element) -> bool:
+def _of_another_item(element: etree._Element, hints: MarkupHints) -> bool:
     """A date element of a comment, an embed or a teaser, or of an <article> other than the one with the <h1>."""
-    if in_other_item(element):
+    if hints.in_other_item(element):
         return True
     for ancestor in element.iterancestors("article"):
         if not ancestor.xpath(".//h1") and ancestor.xpath("preceding::h1 | following::h1"):
@@ -200,7 +202,7 @@ def _of_another_item(element: etree._Element) -> bool:
     return False
 
 
-def _visible_date(blocks: list[Block], title: str | None, body: tuple[int, int] | None,
+def _visible_date(blocks: list[Block], hints: MarkupHints, title: str | None, body: tuple[int, int] | None,
                   without_year: bool = False) -> FoundDate | None:
     if not blocks:
         return None
@@ -212,7 +214,7 @@ def _visible_date(blocks: list[Block], title: str | None, body: tuple[int, int] 
     scored = []
     for index in _search_window(len(blocks), anchors, body_end):
         block = blocks[index]
-        if not _may_hold_dateline(block):
+        if not _may_hold_dateline(block, hints):
             continue
         for found in dates_in_text(block.text, without_year=without_year):
             distance = min(abs(index - anchor) for anchor in anchors)
@@ -236,10 +238,10 @@ def _search_window(count: int, anchors: list[int], body_end: int | None) -> list
     return sorted(set(indices))
 
 
-def _may_hold_dateline(block: Block) -> bool:
+def _may_hold_dateline(block: Block, hints: MarkupHints) -> bool:
     """Short, not a link list, not a footer, not a sentence of the article (those mention other dates)."""
     text = block.text
-    if block.link_density > 0.6 or len(text) > 150 or is_legal_notice(text) or in_other_item(block.container):
+    if block.link_density > 0.6 or len(text) > 150 or is_legal_notice(text) or hints.in_other_item(block.container):
         return False
     return len(text) <= 60 or not _SENTENCE.search(text)
 
@@ -266,12 +268,12 @@ def _month_in_window(blocks: list[Block], anchors: list[int], body_end: int | No
 def _title_index(blocks: list[Block], title: str | None, body_start: int | None) -> int | None:
     if not title:
         return None
-    wanted = _compact(title)
+    wanted = compact(title)
     if len(wanted) < 4:
         return None
     matches = []
     for block in blocks:
-        text = _compact(block.text)
+        text = compact(block.text)
         if text == wanted or (wanted in text and len(text) <= len(wanted) + 40):
             matches.append(block.index)
     if not matches:
@@ -283,16 +285,13 @@ def _title_index(blocks: list[Block], title: str | None, body_start: int | None)
     return matches[0]
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()
-
-
 def _htmldate(root: etree._Element, url: str | None) -> FoundDate | None:
     """htmldate's reading of the page's date markup, on a copy of the page without comments, embeds, teasers
     and infoboxes, whose dates it would otherwise find."""
     root = copy.deepcopy(root)
+    hints = MarkupHints()  # of the copy, whose boxes go as they are found: a removed box's inside stays in it
     for element in root.xpath("//*[@class or @id or @itemtype] | //nav"):
-        if element.getparent() is not None and in_other_item(element):
+        if element.getparent() is not None and hints.in_other_item(element):
             element.drop_tree()
     try:
         from htmldate import find_date

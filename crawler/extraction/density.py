@@ -49,13 +49,15 @@ def block_value(block: Block, hint: float = 1.0) -> float:
     return value * hint if value > 0 else value
 
 
-def densest_body(root: etree._Element, blocks: list[Block] | None = None) -> DensityResult:
-    """The blocks of the best-scoring subtree, without its junk boxes, trimmed to their best run."""
+def densest_body(root: etree._Element, blocks: list[Block] | None = None,
+                 hints: MarkupHints | None = None) -> DensityResult:
+    """The blocks of the best-scoring subtree, without its junk boxes, trimmed to their best run.
+    hints: the page's MarkupHints when the caller has them already."""
     if blocks is None:
         blocks = text_blocks(root)
     if not blocks:
         return DensityResult([], None, 0.0)
-    hints = MarkupHints()
+    hints = hints or MarkupHints()
     values = {id(block): block_value(block, hints.factor(block.container)) for block in blocks}
     own: dict[etree._Element, float] = {}
     for block in blocks:

@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.document import normalise_space
+from crawler.extraction.document import body_elements, normalise_space
 from crawler.extraction.metadata import PageMetadata
 from crawler.extraction.title import site_names
 
@@ -28,7 +28,7 @@ def listed_posts(root: etree._Element, metadata: PageMetadata) -> int:
     """How many posts the page lists, each a linked headline over an excerpt; 0 when it is not such a list."""
     if (metadata.first("og:type") or "").lower() == "article":
         return 0
-    cards = [element for element in root.xpath("//body//*[self::article or @class]")
+    cards = [element for element in body_elements(root)
              if element.tag == "article" or _POST_CLASS.search(element.get("class") or "")]
     links = set()
     counted: list[etree._Element] = []

@@ -7,7 +7,8 @@ import re
 from lxml import etree
 
 from crawler.cjk import HAN
-from crawler.extraction.document import normalise_space
+from crawler.extraction.document import body_elements, normalise_space
+from crawler.extraction.hints import class_words
 from crawler.extraction.metadata import PageMetadata, json_ld_text
 
 # What sites put between the headline and their own name in <title>: "标题_新华网", "标题 - 人民网",
@@ -17,18 +18,20 @@ _SITE_SEPARATOR = re.compile(
     r"|-(?=[\w-]+\.(?:com|cn|net|org|gov|edu)\b))\s*",
     re.IGNORECASE,
 )
-_HEADLINE_CLASS = re.compile(r"title|headline|biaoti|tit\b|art_?tit|news_?tit|h1", re.IGNORECASE)
+_SPACES_AND_QUOTES = re.compile(r"[\s\"'“”‘’「」『』]+")
+# Class words are read lowered (hints.class_words).
+_HEADLINE_CLASS = re.compile(r"title|headline|biaoti|tit\b|art_?tit|news_?tit|h1")
 # Where templates put the site's own name: the blog title in the header, the logo.
-_SITE_NAME_MARK = re.compile(r"\b(?:site-?title|site-?name|blog-?title|blog-?name|logo|brand|masthead)\b",
-                             re.IGNORECASE)
+_SITE_NAME_MARK = re.compile(r"\b(?:site-?title|site-?name|blog-?title|blog-?name|logo|brand|masthead)\b")
 # A link to the site's front page: "/", "./", "index.html", "https://example.org/".
 _HOME_LINK = re.compile(r"^(?:https?://[^/]+)?/?(?:\./?|index\.\w+)?$", re.IGNORECASE)
 # Old templates mark the headline with a class instead of <h1>: <div class="Heading">, <td class="biaoti">.
+# One of the class words is one of these (one search over all of them).
 _HEADLINE_MARK = re.compile(
-    r"^(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit|entry-?title|"
-    r"post-?title|story-?title)$",
-    re.IGNORECASE,
+    r"(?:^|\s)(?:title|heading|headline|biaoti|bt|art_?title|news_?title|article-?title|detail-?title|tit|"
+    r"entry-?title|post-?title|story-?title)(?=\s|$)"
 )
+_MAX_HEADINGS = 8
 
 
 def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
@@ -72,8 +75,8 @@ def site_names(root: etree._Element, metadata: PageMetadata) -> list[str]:
     names = [metadata.first("og:site_name", "application-name")]
     names += [json_ld_text(article.get("publisher")) for article in metadata.articles()]
     for heading in root.iter("h1", "h2", "p", "div", "span"):
-        words = f"{heading.get('class', '')} {heading.get('id', '')}"
-        if _SITE_NAME_MARK.search(words) or (heading.tag in ("h1", "h2") and any(
+        marked = heading.get("class") is not None or heading.get("id") is not None
+        if (marked and _SITE_NAME_MARK.search(class_words(heading))) or (heading.tag in ("h1", "h2") and any(
                 _HOME_LINK.match((link.get("href") or "").strip())
                 for link in heading.xpath("ancestor-or-self::a | .//a"))):
             names.append(normalise_space(heading.text_content()))
@@ -84,18 +87,23 @@ def _heading_texts(root: etree._Element) -> list[str]:
     """<h1>s, <h2>s that say they are titles, then elements whose class or id is a headline word."""
     texts = []
     for element in root.iter("h1", "h2"):
-        if element.tag == "h2" and not _HEADLINE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        if element.tag == "h2" and not _HEADLINE_CLASS.search(class_words(element)):
             continue
         text = normalise_space(element.text_content())
         if 2 <= len(text) <= 200:
             texts.append(text)
-    for element in root.xpath("//body//*[@class or @id]"):
-        words = f"{element.get('class', '')} {element.get('id', '')}".split()
-        if any(_HEADLINE_MARK.match(word) for word in words):
+    if len(texts) >= _MAX_HEADINGS:
+        return texts[:_MAX_HEADINGS]
+    for element in body_elements(root):
+        if element.get("class") is None and element.get("id") is None:
+            continue
+        if _HEADLINE_MARK.search(class_words(element)):
             text = normalise_space(element.text_content())
             if 4 <= len(text) <= 120:
                 texts.append(text)
-    return texts[:8]
+                if len(texts) == _MAX_HEADINGS:
+                    break
+    return texts
 
 
 def _clean(text: str | None) -> str | None:
@@ -104,7 +112,7 @@ def _clean(text: str | None) -> str | None:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s\"'“”‘’「」『』]+", "", text).lower()
+    return _SPACES_AND_QUOTES.sub("", text).lower()
 
 
 def _confirmed_by(candidate: str, page_title: str) -> bool:

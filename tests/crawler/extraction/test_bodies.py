@@ -132,3 +132,18 @@ def test_a_byline_ending_with_its_date_and_an_infobox_are_not_body_text():
     text = extract(html, "https://citytimes.example/e").text
     assert text.startswith("The regional council approved")
     assert "Jonas Ek" not in text and "Born" not in text and "Rowing Club" not in text
+
+
+def test_choosing_the_body_leaves_the_page_tree_as_dates_and_bylines_read_it():
+    from lxml import etree
+
+    from crawler.extraction.blocks import text_blocks
+    from crawler.extraction.body import extract_body
+    from crawler.extraction.document import parse_html
+    from crawler.extraction.hints import MarkupHints
+
+    root = parse_html(_post())
+    before = etree.tostring(root)
+    body = extract_body(root, text_blocks(root), "Council approves transport budget", None, MarkupHints())
+    assert body.method == "trafilatura"  # an English page: trafilatura read the tree
+    assert etree.tostring(root) == before
