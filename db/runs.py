@@ -54,10 +54,12 @@ def process_identity(pid: int | None = None) -> str:
 
 
 def process_alive(identity: str | None) -> bool:
-    """Whether the process named by process_identity() still runs (False for a malformed identity)."""
+    """Whether the process named by process_identity() still runs (False for a malformed identity).
+
+    A killed process whose parent died too stays a zombie until something reaps it: it holds nothing."""
     try:
         pid = int(str(identity).split(":", 1)[0])
-        return process_identity(pid) == identity
+        return process_identity(pid) == identity and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except (ValueError, psutil.Error):
         return False
 
