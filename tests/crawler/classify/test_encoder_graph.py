@@ -128,6 +128,29 @@ def test_the_identity_names_the_weights_and_the_precision(tmp_path):
     assert cosines(int8.features(TEXTS), fp32.features(TEXTS)).min() > 0.99
 
 
+def operators(graph: Path) -> dict[str, int]:
+    import onnx
+
+    nodes = onnx.load(graph).graph.node
+    return {op: sum(n.op_type == op for n in nodes) for op in ("Attention", "QAttention", "MatMul", "MatMulInteger")}
+
+
+def test_each_precision_quantises_its_own_products(tmp_path):
+    """int8: every product; int8-dense: the dense layers', the attention left in float32; int8-ffn: the
+    feed-forward's alone."""
+    folder = tiny_bert(tmp_path / "tiny")
+    fp32 = Encoder(folder, precision="fp32").features(TEXTS)
+    expected = {"fp32": {"Attention": LAYERS, "QAttention": 0, "MatMul": 3 * LAYERS, "MatMulInteger": 0},
+                "int8": {"Attention": 0, "QAttention": LAYERS, "MatMul": 0, "MatMulInteger": 3 * LAYERS},
+                "int8-dense": {"Attention": LAYERS, "QAttention": 0, "MatMul": 0, "MatMulInteger": 3 * LAYERS},
+                "int8-ffn": {"Attention": LAYERS, "QAttention": 0, "MatMul": LAYERS, "MatMulInteger": 2 * LAYERS}}
+    for precision, counts in expected.items():
+        rows = Encoder(folder, precision=precision).features(TEXTS)
+        [graph] = folder.glob(f"graph-*-{precision}.onnx")
+        assert operators(graph) == counts, precision
+        assert cosines(rows, fp32).min() > 0.99, precision
+
+
 def forked_features(text: str) -> tuple[int, list[float]]:
     """Run in a page worker: the encoder the worker inherited from the crawl's process."""
     return os.getpid(), load_encoder(os.environ["NEWSDESK_TEST_ENCODER"]).features([text])[0].tolist()
