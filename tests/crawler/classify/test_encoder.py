@@ -149,7 +149,7 @@ def test_a_weights_file_that_would_run_code_is_refused(tmp_path):
 @pytest.mark.usefixtures("needs_m3e")
 def test_the_float32_graph_matches_the_reference_implementation():
     """The reference: HF transformers' BertModel on the same weights, last layer mean-pooled, unit length. The
-    int8 graph the product runs is compared with this one in test_encoder_graph.py."""
+    int8 graphs are compared with this one in test_encoder_graph.py."""
     encoder = Encoder(INSTALLED, precision="fp32")
     rows = encoder.features(["国务院印发数字经济发展规划", "科研团队实现量子计算新突破 研究成果发表在《自然》"])
     assert rows.shape == (2, 2560) and rows.dtype == np.float32
