@@ -48,8 +48,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.model_selection import KFold  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
-from crawler.classify.classifier import Classifier  # noqa: E402
 from crawler.classify import encoder as encoder_module  # noqa: E402
+from crawler.classify.classifier import Classifier  # noqa: E402
 from crawler.classify.encoder import encoder_for  # noqa: E402
 from crawler.classify.encoder_graph import QUANTISED  # noqa: E402
 from crawler.classify.labels import Label  # noqa: E402
