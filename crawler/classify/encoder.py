@@ -13,8 +13,8 @@ The forward pass is an ONNX graph built from the weights (encoder_graph.py), run
 the numpy BERT before it on one core, its rows equal to numpy's (within 2e-7), so every accuracy figure is
 numpy's (README, "Sections and relevance"). The int8 precisions are faster but cost TNEWS's blend, measured
 with `benchmarks/classify.py --precision`: "int8" (every product, 3.7x) 0.522 -> 0.517, "int8-dense" (the
-attention left in float32, 3.1x) 0.519, "int8-ffn" (2.7x) 0.520; THUCNews moves by 0.002 at most. The graph file is kept beside the
-weights, built once.
+attention left in float32, 3.1x) 0.519, "int8-ffn" (2.7x) 0.520; THUCNews at 1,000 labels by 0.001 at most.
+The graph file is kept beside the weights, built once.
 """
 
 from __future__ import annotations
