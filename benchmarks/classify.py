@@ -1,7 +1,9 @@
 """Section classifier benchmark: the learning curve of Newsdesk's classifier beside a plain baseline.
 
-Run `python benchmarks/classify.py` (`--quick` for the 100 and 1,000 points only). Data is read from
-../shared/data (never copied into the project); a missing set is reported and skipped.
+Run `python benchmarks/classify.py` (`--quick` for THUCNews's 100 and 1,000 points only; `--set tnews` or
+`--set thucnews` for one data set; `--precision fp32` to run the encoder's graph in another precision than
+crawler/classify/encoder.py's PRECISION). Data is read from ../shared/data (never copied into the project); a
+missing set is reported and skipped.
 
 - THUCNews titles (10 balanced classes): dev.txt is shuffled once with a fixed seed (SEED); the first N
   titles (N = 100, 1,000, 10,000) are the labels, test.txt (10,000 titles) is the test set.
@@ -46,8 +48,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.model_selection import KFold  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
+from crawler.classify import encoder as encoder_module  # noqa: E402
 from crawler.classify.classifier import Classifier  # noqa: E402
 from crawler.classify.encoder import encoder_for  # noqa: E402
+from crawler.classify.encoder_graph import QUANTISED  # noqa: E402
 from crawler.classify.labels import Label  # noqa: E402
 from crawler.classify.model import TextModel  # noqa: E402
 from crawler.classify.text import StoryText  # noqa: E402
@@ -175,22 +179,27 @@ def print_point(p: Point) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="THUCNews at 100 and 1,000 labels only, no TNEWS")
+    parser.add_argument("--set", choices=("all", "thucnews", "tnews"), default="all", help="which data set to run")
+    parser.add_argument("--precision", choices=("fp32", *QUANTISED), help="the encoder's graph precision "
+                        f"(default: {encoder_module.PRECISION}, crawler/classify/encoder.py)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.precision:
+        encoder_module.PRECISION = args.precision    # read when the encoder loads; this process only
     encoder = encoder_for(load_sections(SECTIONS / "thucnews.yaml"))
     print(f"encoder: {encoder.identity if encoder else 'none'}")
     print(HEADER)
-    if THUCNEWS.exists():
-        thucnews_curve(CURVE[:2] if args.quick else CURVE)
-    else:
-        print(f"THUCNews: {THUCNEWS} is absent; skipped")
-    if args.quick:
+    if args.set in ("all", "thucnews"):
+        if THUCNEWS.exists():
+            thucnews_curve(CURVE[:2] if args.quick else CURVE)
+        else:
+            print(f"THUCNews: {THUCNEWS} is absent; skipped")
+    if args.quick or args.set == "thucnews":
         return
     if TNEWS.exists():
         print_point(tnews_folds())
     else:
         print(f"TNEWS: {TNEWS} is absent; skipped")
-
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""A pretrained sentence encoder (a small BERT, m3e-small by default) run with onnxruntime, int8-quantised.
+"""A pretrained sentence encoder (a small BERT, m3e-small by default) run with onnxruntime.
 
 Why: a bag-of-words model only knows the words editors have already labelled. A pretrained encoder has read
 millions of Chinese sentences, so 芯片 and 半导体, or 签约 and 落户, are close before anyone labels them. On
@@ -9,10 +9,12 @@ model.safetensors) of any BERT-architecture model; `newsdesk classify encoder in
 place. Features are the mean over tokens of every layer's output (the embedding layer included), each
 scaled to unit length: the lower layers keep the words, the upper ones the meaning.
 
-The forward pass is an ONNX graph built from the weights (encoder_graph.py) and quantised to int8: about
-3.5x faster than float32 numpy on one core, features within a cosine of 0.998 of it, accuracy within 0.002
-except TNEWS's blend (-0.005)
-(README, "Sections and relevance"). The graph file is kept beside the weights, built once.
+The forward pass is an ONNX graph built from the weights (encoder_graph.py), run in float32: 1.8x faster than
+the numpy BERT before it on one core, its rows equal to numpy's (within 2e-7), so every accuracy figure is
+numpy's (README, "Sections and relevance"). The int8 precisions are faster but cost TNEWS's blend, measured
+with `benchmarks/classify.py --precision`: "int8" (every product, 3.7x) 0.522 -> 0.517, "int8-dense" (the
+attention left in float32, 3.1x) 0.519, "int8-ffn" (2.7x) 0.520; THUCNews at 1,000 labels by 0.001 at most.
+The graph file is kept beside the weights, built once.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_ENCODER = "m3e-small"
 MAX_TOKENS = 96            # the title and the start of the lead; longer inputs cost more and add little
 BATCH = 64
-PRECISION = "int8"         # 3.5x faster than numpy; "fp32": 1.8x, rows equal to numpy's (README, measurements)
+PRECISION = "fp32"         # 1.8x faster than numpy, the same rows; "int8": 3.7x, TNEWS -0.005 (README, measurements)
 GRAPH_RECIPE = 1           # part of the graph file's name: raise it when encoder_graph.py builds another graph
 CACHE_ROWS = 20_000        # rows kept per process (float16: 100 MB at most); enough for a training's folds
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -81,10 +83,11 @@ def require_installed(folder: Path) -> None:
 class Encoder:
     """Texts in, one feature row per text out; rows are cached by text for the life of the encoder."""
 
-    def __init__(self, folder: Path, precision: str = PRECISION) -> None:
+    def __init__(self, folder: Path, precision: str | None = None) -> None:
         require_installed(folder)
         from tokenizers import Tokenizer
 
+        precision = precision or PRECISION        # read here, so a benchmark can run another precision
         self.folder = folder
         self.name = folder.name
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -94,9 +97,9 @@ class Encoder:
                                 f"not {config.get('model_type')}/{config.get('hidden_act')}")
         weights_path = weights_file(folder)
         fingerprint = sha256_of(weights_path)[:16]
-        # Which weights, run how: a model trained with one encoder must not run with another. Features made
-        # by the int8 graph are within a cosine of 0.998 of those of the float32 numpy BERT that came before
-        # (whose identity had no ":int8"); trained models accept either (model.TextModel.attach).
+        # Which weights, run how: a model trained with one encoder must not run with another. The precisions'
+        # features are within a cosine of 0.998 of those of the float32 numpy BERT that came before (whose
+        # identity had no precision); a trained model reads its weights in any of them (reads_like).
         self.identity = f"{self.name}:{fingerprint}:{precision}"
         self.layer_count = int(config["num_hidden_layers"])
         hidden = int(config["hidden_size"])
@@ -163,10 +166,15 @@ class Encoder:
 
 def reads_like(trained_with: str, identity: str) -> bool:
     """Whether a model trained on the features of the encoder `trained_with` may read those of `identity`: the
-    same encoder run the same way, or the same weights for a model trained before the int8 graph (an identity
-    without a precision: the float32 numpy BERT, whose features the int8 graph's follow within a cosine of
-    0.998; such a model classifies THUCNews as accurately with either, README)."""
-    return identity == trained_with or (trained_with.count(":") == 1 and identity.rsplit(":", 1)[0] == trained_with)
+    same weights (name and fingerprint), run in any precision. An identity without a precision is the float32
+    numpy BERT that came before the graphs; every precision's features are within a cosine of 0.998 of its
+    rows (README, "Sections and relevance"), so a model trained on one reads the others as accurately."""
+    return weights_of(identity) == weights_of(trained_with)
+
+
+def weights_of(identity: str) -> str:
+    """The name and fingerprint of an encoder identity ("m3e-small:78fbbe22d9bc31a5:int8-dense")."""
+    return ":".join(identity.split(":")[:2])
 
 
 def sha256_of(path: Path) -> str:

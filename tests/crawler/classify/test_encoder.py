@@ -149,7 +149,7 @@ def test_a_weights_file_that_would_run_code_is_refused(tmp_path):
 @pytest.mark.usefixtures("needs_m3e")
 def test_the_float32_graph_matches_the_reference_implementation():
     """The reference: HF transformers' BertModel on the same weights, last layer mean-pooled, unit length. The
-    int8 graph the product runs is compared with this one in test_encoder_graph.py."""
+    int8 graphs are compared with this one in test_encoder_graph.py."""
     encoder = Encoder(INSTALLED, precision="fp32")
     rows = encoder.features(["国务院印发数字经济发展规划", "科研团队实现量子计算新突破 研究成果发表在《自然》"])
     assert rows.shape == (2, 2560) and rows.dtype == np.float32
@@ -248,14 +248,16 @@ def test_a_saved_model_keeps_its_encoders_identity_but_not_its_weights(tmp_path)
     assert np.allclose(restored.predict_proba(stories), model.predict_proba(stories))
 
 
-def test_a_model_trained_before_the_int8_graph_reads_its_features_but_not_another_encoders(tmp_path):
+def test_a_model_reads_the_features_of_its_weights_in_any_precision_but_not_another_encoders(tmp_path):
     stories, labels = stories_and_labels()
     model = TextModel(encoder=FakeEncoder("fake:0001", tmp_path / "fake")).fit(stories, labels)
     assert pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0001:int8", tmp_path / "fake"))
     assert not pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0002:int8", tmp_path / "fake"))
     model = TextModel(encoder=FakeEncoder("fake:0001:int8", tmp_path / "fake")).fit(stories, labels)
-    assert not pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0001:fp32", tmp_path / "fake"))
-    assert not pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0001", tmp_path / "fake"))
+    for identity in ("fake:0001:int8-dense", "fake:0001:fp32", "fake:0001"):
+        assert pickle.loads(pickle.dumps(model)).attach(FakeEncoder(identity, tmp_path / "fake")), identity
+    assert not pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake:0002:int8-dense", tmp_path / "fake"))
+    assert not pickle.loads(pickle.dumps(model)).attach(FakeEncoder("fake2:0001:int8", tmp_path / "fake"))
 
 
 def test_a_model_whose_encoder_is_gone_falls_back_to_the_rules_with_a_warning(home, tmp_path, caplog):

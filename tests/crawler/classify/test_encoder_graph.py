@@ -83,7 +83,7 @@ def test_the_graph_is_built_beside_the_weights_once_and_reused(tmp_path):
     assert graphs(folder) == []
     first = Encoder(folder)
     [graph] = graphs(folder)
-    assert graph.name.endswith("-int8.onnx") and graph.stat().st_size > 0
+    assert graph.name.endswith("-fp32.onnx") and graph.stat().st_size > 0
     rows = first.features(TEXTS)
     assert rows.shape == (3, HIDDEN * (LAYERS + 1))
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-3)
@@ -121,12 +121,35 @@ def test_a_graph_that_cannot_be_kept_is_built_in_memory_with_one_warning(tmp_pat
 
 def test_the_identity_names_the_weights_and_the_precision(tmp_path):
     folder = tiny_bert(tmp_path / "tiny")
-    int8, fp32 = Encoder(folder), Encoder(folder, precision="fp32")
-    name, fingerprint, precision = int8.identity.split(":")
-    assert name == "tiny" and len(fingerprint) == 16 and precision == "int8"
-    assert fp32.identity == f"tiny:{fingerprint}:fp32"
+    fp32, int8 = Encoder(folder), Encoder(folder, precision="int8")
+    name, fingerprint, precision = fp32.identity.split(":")
+    assert name == "tiny" and len(fingerprint) == 16 and precision == "fp32"
+    assert int8.identity == f"tiny:{fingerprint}:int8"
     assert len(graphs(folder)) == 2, "one graph file per precision"
     assert cosines(int8.features(TEXTS), fp32.features(TEXTS)).min() > 0.99
+
+
+def operators(graph: Path) -> dict[str, int]:
+    import onnx
+
+    nodes = onnx.load(graph).graph.node
+    return {op: sum(n.op_type == op for n in nodes) for op in ("Attention", "QAttention", "MatMul", "MatMulInteger")}
+
+
+def test_each_precision_quantises_its_own_products(tmp_path):
+    """int8: every product; int8-dense: the dense layers', the attention left in float32; int8-ffn: the
+    feed-forward's alone."""
+    folder = tiny_bert(tmp_path / "tiny")
+    fp32 = Encoder(folder, precision="fp32").features(TEXTS)
+    expected = {"fp32": {"Attention": LAYERS, "QAttention": 0, "MatMul": 3 * LAYERS, "MatMulInteger": 0},
+                "int8": {"Attention": 0, "QAttention": LAYERS, "MatMul": 0, "MatMulInteger": 3 * LAYERS},
+                "int8-dense": {"Attention": LAYERS, "QAttention": 0, "MatMul": 0, "MatMulInteger": 3 * LAYERS},
+                "int8-ffn": {"Attention": LAYERS, "QAttention": 0, "MatMul": LAYERS, "MatMulInteger": 2 * LAYERS}}
+    for precision, counts in expected.items():
+        rows = Encoder(folder, precision=precision).features(TEXTS)
+        [graph] = folder.glob(f"graph-*-{precision}.onnx")
+        assert operators(graph) == counts, precision
+        assert cosines(rows, fp32).min() > 0.99, precision
 
 
 def forked_features(text: str) -> tuple[int, list[float]]:
@@ -155,10 +178,11 @@ def test_the_forked_crawl_workers_encode_with_the_session_they_inherit(monkeypat
 
 @pytest.mark.usefixtures("needs_m3e")
 def test_int8_features_stay_close_to_the_float32_graphs():
-    """The int8 graph against the unquantised one of the same builder, on titles and leads of both languages."""
+    """The int8 graph (faster, not the default: README) against the unquantised one the product runs, on titles
+    and leads of both languages."""
     texts = [("国务院印发《关于深化智慧城市发展推进城市全域数字化转型的指导意见》 近日，国务院印发指导意见，提出到2027年"
               "全国城市全域数字化转型取得明显成效。"), "合肥高新区推进量子产业集聚发展", "国足客场战平对手 晋级形势严峻",
              "Shanghai opens its data exchange to foreign firms", "引力波探测再获新发现"]
-    int8, fp32 = load_encoder(str(INSTALLED)), Encoder(INSTALLED, precision="fp32")
+    int8, fp32 = Encoder(INSTALLED, precision="int8"), load_encoder(str(INSTALLED))
     similarity = cosines(int8.features(texts), fp32.features(texts))
     assert similarity.min() > 0.997 and similarity.mean() > 0.998
