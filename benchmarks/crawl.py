@@ -16,7 +16,7 @@ seconds of the process and its children / wall; peak memory = the highest sum of
 - plain trafilatura: decode (crawler.formats.charset) and trafilatura.extract + extract_metadata, one process;
 - Newsdesk: `newsdesk crawl` into a fresh home (fetch, extract, dedup, classify with the encoder, store), then
   the same again with nothing changed (every feed answers 304);
-- rounds: N sources (N in --rounds, default 100 and 1000) on up to 250 hosts (127.0.2.x, 127.0.3.x), one feed
+- rounds: N sources (N in --rounds, default 100, 1,000 and 10,000) on up to 250 hosts (127.0.2.x, 127.0.3.x), one feed
   with one new article each (real pages again, reused round the set), then the no-change round.
 
 The farm's servers run in this process, on the same two cores: the figures are for the whole machine doing both.
@@ -247,7 +247,8 @@ def all_pages():
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=400, help="pages on the farm (default 400)")
-    parser.add_argument("--rounds", default="100,1000", help="source counts of the rounds (e.g. 100,1000,10000)")
+    parser.add_argument("--rounds", default="100,1000,10000",
+                        help='source counts of the rounds (default 100,1000,10000; "" for none)')
     parser.add_argument("--bare-scrapy", help=argparse.SUPPRESS)
     parser.add_argument("--trafilatura", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
