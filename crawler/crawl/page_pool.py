@@ -1,9 +1,9 @@
 """The crawl's CPU work (decoding, extraction, fingerprints, classification) in worker processes: off the
 reactor's thread and on every core, while the crawl's own process keeps the network and the store.
 
-Why processes forked from the crawl: the classifier (its rules, jieba's dictionary, the encoder's weights,
-the learned model) is loaded once, before the crawl starts, and each worker has it at once without loading
-it again, its arrays shared with the crawl until written. Each page goes to a worker and comes back as a
+Why processes forked from the crawl: they start at once with the crawl's settings and the learned model it
+read, and each builds its classifier (its rules, jieba's dictionary, the encoder's graph: about a second)
+while the crawl's process reads robots.txt and the first feeds. Each page goes to a worker and comes back as a
 candidate (or the reason it is not one); the store's lookups and writes stay in the crawl's process, one
 writer. Memory is bounded by Scrapy's back-pressure: a response counts toward SCRAPER_SLOT_MAX_ACTIVE_SIZE
 until its item has left the pipelines, and the engine downloads nothing more while that is full.
