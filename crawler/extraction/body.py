@@ -22,6 +22,7 @@ from crawler.extraction.boilerplate import strip_furniture
 from crawler.extraction.density import densest_body
 from crawler.extraction.document import normalise_space
 from crawler.extraction.hints import MarkupHints
+from crawler.extraction.layout_tables import without_layout_tables
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def extract_body(root: etree._Element, blocks: list[Block], title: str | None, u
         return Body(density_text, *span, method="density")
 
     # Trafilatura keeps <pre> text as it stands; a hostile page pads it with a megabyte of spaces.
-    trafilatura_lines = [normalise_space(line) for line in _trafilatura(root, url).split("\n")
+    trafilatura_lines = [normalise_space(line) for line in _trafilatura(without_layout_tables(root), url).split("\n")
                          if not _EMPTY_TABLE_ROW.match(line)]
     trafilatura_text = "\n".join(strip_furniture(trafilatura_lines, title))
     if _prose_chars(density_text) > RESCUE_RATIO * max(1, _prose_chars(trafilatura_text)):

@@ -147,3 +147,30 @@ def test_choosing_the_body_leaves_the_page_tree_as_dates_and_bylines_read_it():
     body = extract_body(root, text_blocks(root), "Council approves transport budget", None, MarkupHints())
     assert body.method == "trafilatura"  # an English page: trafilatura read the tree
     assert etree.tostring(root) == before
+
+
+def _table_portal(inner: str) -> str:
+    """An old portal laid out in one table: navigation, the article's cell, advertisements."""
+    return ("<html><head><title>Council approves transport budget - Valley Gazette</title></head><body>"
+            "<table width='100%' cellpadding='0'><tr><td colspan='3'><a href='/'>Home</a> | <a href='/news'>News</a>"
+            " | <a href='/sports'>Sports</a></td></tr><tr><td width='150'><a href='/a'>Local</a><br>"
+            "<a href='/b'>Obituaries</a><br><a href='/c'>Classifieds</a></td>"
+            f"<td valign='top'><font size='4'><b>Council approves transport budget</b></font><br>{inner}</td>"
+            "<td width='160'><b>Advertisement</b><br>Buy local! Visit Main Street shops.</td></tr>"
+            "<tr><td colspan='3'>Copyright 2024 Valley Gazette</td></tr></table></body></html>")
+
+
+def test_a_portal_laid_out_in_a_table_reads_as_paragraphs_and_its_table_of_figures_stays_a_table():
+    figures = "<table><tr><td>Trams</td><td>2 lines</td></tr><tr><td>Buses</td><td>40</td></tr></table>"
+    article = extract(_table_portal(_STORY + figures))
+    lines = article.text.split("\n")
+    assert lines[:len(_PARAGRAPHS)] == _PARAGRAPHS
+    assert lines[len(_PARAGRAPHS):] == ["| Trams | 2 lines |", "| Buses | 40 |"]
+    assert "Advertisement" not in article.text and "Obituaries" not in article.text
+
+
+def test_paragraphs_set_apart_by_breaks_in_a_layout_table_s_cell_read_as_paragraphs():
+    cells = ("<table width='100%'><tr><td></td><td></td><td></td></tr>"
+             f"<tr><td class='text'>{'<br><br>'.join(_PARAGRAPHS)}</td></tr><tr><td>&nbsp;</td><td></td><td></td></tr>"
+             "</table>")
+    assert extract(_table_portal(cells)).text.split("\n") == _PARAGRAPHS
