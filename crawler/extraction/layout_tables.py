@@ -26,9 +26,9 @@ def is_layout_table(table: etree._Element) -> bool:
     role = (table.get("role") or "").lower()
     if role == "presentation":
         return True
-    if table.get("summary") or any(_own(table, tag) for tag in DATA_MARKS):
+    if table.get("summary") or _own(table, *DATA_MARKS):
         return False
-    cells = _cells(table)
+    cells = _own(table, "td", "th")
     return (any(cell.find(".//table") is not None for cell in cells)
             or any(len(cell.text_content().strip()) > LONG_CELL_CHARS for cell in cells))
 
@@ -37,29 +37,20 @@ def without_layout_tables(root: etree._Element) -> etree._Element:
     """The page with its layout tables as divisions (a copy; the page itself is left as others read it), or
     the page itself when it has none."""
     tables = list(root.iter("table"))
-    if len(tables) > MAX_TABLES or not any(is_layout_table(table) for table in tables):
+    if len(tables) > MAX_TABLES:
+        return root
+    layout = [n for n, table in enumerate(tables) if is_layout_table(table)]
+    if not layout:
         return root
     page = copy.deepcopy(root)
-    for table in [t for t in page.iter("table") if is_layout_table(t)]:
-        for part in [table, *_parts(table)]:
+    copied = list(page.iter("table"))   # a copy's tables come in the same order: decided once, on the page
+    for table in [copied[n] for n in layout]:
+        for part in [table, *_own(table, *TABLE_PARTS - {"table"})]:
             part.tag = "div"
     return page
 
 
-def _own(table: etree._Element, tag: str) -> bool:
-    """Whether the table itself (not a table inside it) has an element of this tag."""
-    return any(_table_of(element) is table for element in table.iter(tag))
-
-
-def _cells(table: etree._Element) -> list[etree._Element]:
-    return [cell for cell in table.iter("td", "th") if _table_of(cell) is table]
-
-
-def _parts(table: etree._Element) -> list[etree._Element]:
-    """The table's own rows, sections and cells (those of a table inside it stay its own)."""
-    return [part for part in table.iterdescendants(*TABLE_PARTS - {"table"}) if _table_of(part) is table]
-
-
-def _table_of(element: etree._Element) -> etree._Element | None:
-    """The nearest table the element is in."""
-    return next(element.iterancestors("table"), None)
+def _own(table: etree._Element, *tags: str) -> list[etree._Element]:
+    """The table's own elements of these tags (its rows, cells, caption...), not those of a table inside it."""
+    return [element for element in table.iterdescendants(*tags)
+            if next(element.iterancestors("table"), None) is table]
