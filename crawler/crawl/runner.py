@@ -78,7 +78,7 @@ def run_crawl(home: Home, sources: list[Source], *, config: SourcesConfig | None
     """
     with interruptible() as interruption, contextlib.ExitStack() as stack:
         config = config or home.sources()
-        newsletter = newsletter or home.sections()  # a broken sections.yaml stops the crawl here, with its one-line error
+        newsletter = newsletter or home.sections()  # a broken sections.yaml stops the crawl here, in one line
         if progress is not None:
             progress.loading(str(newsletter.classifier["encoder"]))
         check_encoder(newsletter)  # so does a named encoder that is not installed
@@ -112,8 +112,8 @@ def _crawl(settings: Settings, context: CrawlContext, stack: contextlib.ExitStac
         return context.runs.start(source, store.start_run(source.name) if store is not None else None)
 
     if to_run:
-        work = PageWork(build_classifier=context.build_classifier, max_text_chars=settings.getint("NEWSDESK_MAX_TEXT_CHARS"),
-                        zone=settings.get("NEWSDESK_TIMEZONE"))
+        work = PageWork(build_classifier=context.build_classifier,
+                        max_text_chars=settings.getint("NEWSDESK_MAX_TEXT_CHARS"), zone=settings.get("NEWSDESK_TIMEZONE"))
         # Forked before Scrapy starts (crawler/crawl/page_pool.py); a dry run (`sources test`) works in its own process.
         workers = 0 if context.dry_run else worker_count(settings.getint("NEWSDESK_WORKERS"))
         context.pool = PagePool(work, workers)
