@@ -54,7 +54,7 @@ def extract(html: str, url: str | None = None, *, default_tz: str = clock.DEFAUL
         return Article(None, "", None, None, None, None, None)
     metadata = read_metadata(root)
     prune_page(root)  # trafilatura reads the page without them too (body.py hands it the pruned tree)
-    title = find_title(root, metadata)
+    title = find_title(root, metadata, url)
     posts = listed_posts(root, metadata)
     if posts:
         # A list's name is its <title> (the blog's or the section's), not one of its posts' headlines.

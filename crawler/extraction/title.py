@@ -8,6 +8,7 @@ from lxml import etree
 
 from crawler.cjk import HAN
 from crawler.extraction.document import body_elements, normalise_space
+from crawler.formats.canonical import site_of
 from crawler.extraction.hints import class_words
 from crawler.extraction.metadata import PageMetadata, json_ld_text
 
@@ -19,6 +20,10 @@ _SITE_SEPARATOR = re.compile(
     re.IGNORECASE,
 )
 _SPACES_AND_QUOTES = re.compile(r"[\s\"'“”‘’「」『』]+")
+_DASHES = str.maketrans("–—−", "---")      # <title> and <h1> often differ only in the dash they print
+_NOT_ALNUM = re.compile(r"\W+")
+# A part left after the site's name that is a channel ("国际", "Opinion", "Auto News"), not a subtitle.
+_CHANNEL_MAX = 12
 # Class words are read lowered (hints.class_words).
 _HEADLINE_CLASS = re.compile(r"title|headline|biaoti|tit\b|art_?tit|news_?tit|h1")
 # Where templates put the site's own name: the blog title in the header, the logo.
@@ -34,9 +39,9 @@ _HEADLINE_MARK = re.compile(
 _MAX_HEADINGS = 8
 
 
-def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
+def find_title(root: etree._Element, metadata: PageMetadata, url: str | None = None) -> str | None:
     """The headline, without a site-name suffix; never the site's or blog's own name when a headline exists."""
-    page_title = _without_site_name(normalise_space(root.findtext(".//title") or ""), root, metadata)
+    page_title = normalise_space(root.findtext(".//title") or "")
     own_names = {_compact(name) for name in site_names(root, metadata)}
     declared = [
         text for text in (
@@ -47,15 +52,16 @@ def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
     headings = [text for text in _heading_texts(root) if _compact(text) not in own_names]
     if headings and _compact(page_title) in own_names:
         page_title = ""  # a <title> that is only the blog's name says nothing about the post
+    site = _SiteNames(own_names, _domain_names(url, metadata), root, metadata)
 
     # A headline the page states twice (og:title or <h1>, and again in <title>) is the article's own;
     # when several do, the longest (a broken og:title attribute can cut the headline short).
-    stripped_title = _strip_site_name(page_title, headings) if page_title else None
+    stripped_title = _strip_site_name(page_title, headings, site) if page_title else None
     confirmed = []
     for candidate in [*declared, *headings]:
         candidate = _clean(candidate)
         if candidate and page_title and _confirmed_by(candidate, page_title):
-            candidate = _strip_site_name(candidate, headings) if candidate == page_title else candidate
+            candidate = _strip_site_name(candidate, headings, site) if candidate == page_title else candidate
             if stripped_title and _compact(stripped_title).startswith(_compact(candidate)):
                 candidate = stripped_title
             confirmed.append(candidate)
@@ -64,9 +70,9 @@ def find_title(root: etree._Element, metadata: PageMetadata) -> str | None:
     for candidate in declared:
         candidate = _clean(candidate)
         if candidate:
-            return _strip_site_name(candidate, headings)
-    if page_title:
-        return _strip_site_name(page_title, headings)
+            return _strip_site_name(candidate, headings, site)
+    if stripped_title:
+        return stripped_title
     return _clean(headings[0]) if headings else None
 
 
@@ -112,7 +118,7 @@ def _clean(text: str | None) -> str | None:
 
 
 def _compact(text: str) -> str:
-    return _SPACES_AND_QUOTES.sub("", text).lower()
+    return _SPACES_AND_QUOTES.sub("", text).lower().translate(_DASHES)
 
 
 def _confirmed_by(candidate: str, page_title: str) -> bool:
@@ -130,21 +136,85 @@ def _starts_or_holds(candidate: str, page_title: str) -> bool:
     return b.startswith(a) or (len(a) >= 8 and a in b)
 
 
-def _strip_site_name(title: str, headings: list[str] = ()) -> str:
+class _SiteNames:
+    """What a site calls itself in titles: the names the page gives (og:site_name, the publisher, a logo)
+    and its domain ("VG247" on vg247.com, "SpaceNews.com")."""
+
+    def __init__(self, own_names: set[str], domain_names: set[str], root: etree._Element,
+                 metadata: PageMetadata) -> None:
+        self.own_names, self.domain_names = own_names, domain_names
+        self.root, self.metadata = root, metadata
+
+    def named(self, part: str) -> bool:
+        return _compact(part) in self.own_names or _NOT_ALNUM.sub("", part.lower()) in self.domain_names
+
+
+def _domain_names(url: str | None, metadata: PageMetadata) -> set[str]:
+    """The page's site as titles write it: "vg247", "vg247com", "thevg247" for vg247.com."""
+    names = set()
+    for address in (url, metadata.canonical, metadata.first("og:url")):
+        site = site_of(address) if address and address.startswith(("http://", "https://")) else ""
+        label = site.split(".")[0]
+        if len(label) >= 3 and not label.isdigit():
+            names |= {label, _NOT_ALNUM.sub("", site), f"the{label}"}
+    return names
+
+
+def _part_spans(title: str) -> list[tuple[int, int]]:
+    """Where the parts of a title lie between its separators."""
+    spans, start = [], 0
+    for separator in [*_SITE_SEPARATOR.finditer(title), None]:
+        end = separator.start() if separator else len(title)
+        if title[start:end].strip():
+            spans.append((start, end))
+        start = separator.end() if separator else end
+    return spans
+
+
+def _strip_site_name(title: str, headings: list[str], site: _SiteNames) -> str:
     """Drop trailing (or leading) site and channel names split off by separators."""
-    parts = [part.strip() for part in _SITE_SEPARATOR.split(title) if part.strip()]
-    if len(parts) < 2:
-        return title
+    spans = _part_spans(title)
+    if len(spans) < 2:
+        return _without_site_name(title, site.root, site.metadata)
+    parts = [title[start:end].strip() for start, end in spans]
+    # The page's heading prints the same parts ("X – the subtitle" in <title> and in <h1>): it is the
+    # headline, separator and all.
+    holding = _heading_holding_parts([_compact(part) for part in parts], headings)
+    if holding is not None:
+        return holding
     compact_headings = {_compact(heading) for heading in headings}
     for part in parts:
         if _compact(part) in compact_headings:
             return part  # the page's own heading says which part is the headline
+    # The site names itself: drop that, and a channel's short name beside it; a longer part is a subtitle.
+    first, last = 0, len(parts)
+    while last - first > 1 and site.named(parts[last - 1]):
+        last -= 1
+    while last - first > 1 and site.named(parts[first]):
+        first += 1
+    if (first, last) != (0, len(parts)):
+        while last - first > 1 and len(parts[last - 1]) <= _CHANNEL_MAX and len(parts[last - 1].split()) <= 2:
+            last -= 1
+        return title[spans[first][0]:spans[last - 1][1]].strip()
     # "标题_频道_网站", "Title - Section - Site": the headline comes first; "Site | Headline" puts a much
     # shorter part first.
     longest = max(parts, key=len)
     if len(longest) < 4:
         return title
     return parts[0] if len(parts[0]) * 2 >= len(longest) else longest
+
+
+def _heading_holding_parts(parts: list[str], headings: list[str]) -> str | None:
+    """The heading that holds two or more consecutive parts of a title, in order, as most of its text."""
+    for heading in headings:
+        compact_heading = _compact(heading)
+        for first in range(len(parts) - 1):
+            position, last = 0, first
+            while last < len(parts) and parts[last] and (found := compact_heading.find(parts[last], position)) >= 0:
+                position, last = found + len(parts[last]), last + 1
+            if last - first >= 2 and sum(len(part) for part in parts[first:last]) >= 0.7 * len(compact_heading):
+                return heading
+    return None
 
 
 def _without_site_name(page_title: str, root: etree._Element, metadata: PageMetadata) -> str:

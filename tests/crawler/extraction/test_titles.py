@@ -56,3 +56,35 @@ def test_a_blogger_title_prefixed_with_the_blog_name_yields_the_posts_title():
               "<h3 class='post-title entry-title'>Library reopens after two years of repairs</h3>")
     article = extract(_page("Notes from a Small Garden: Library reopens after two years of repairs", header=header))
     assert article.title == "Library reopens after two years of repairs"
+
+
+@pytest.mark.parametrize("title", ["The long march – digital health records for everyone",
+                                   "Take C.A.R.E. - our team at the trade fair"])
+def test_a_dash_the_headline_itself_prints_is_kept(title: str):
+    assert extract(_page(title, header=f"<h1>{title}</h1>")).title == title
+
+
+def test_only_the_site_name_is_dropped_not_the_subtitle_before_it():
+    head = "<meta name='application-name' content='Digg'>"
+    title = "The early reviews of the console are here — and they are not great - Digg"
+    assert extract(_page(title, head)).title == "The early reviews of the console are here — and they are not great"
+
+
+def test_the_domain_names_the_site_when_the_page_does_not():
+    title = "Fallen Order review - shoots for the moon, lands among the stars - VG247"
+    article = extract(_page(title), "https://www.vg247.com/2019/11/20/fallen-order-review/")
+    assert article.title == "Fallen Order review - shoots for the moon, lands among the stars"
+    article = extract(_page("Five companies join the lunar programme - SpaceNews.com"), "https://spacenews.com/a/")
+    assert article.title == "Five companies join the lunar programme"
+
+
+def test_a_channel_beside_the_site_name_goes_with_it():
+    head = "<meta property='og:site_name' content='人民网'>"
+    assert extract(_page("数字经济发展迈上新台阶_国际_人民网", head)).title == "数字经济发展迈上新台阶"
+
+
+def test_the_heading_holding_the_titles_parts_is_the_headline():
+    header = "<h1>Design Week 2018 | Michael Anastassiades’ light installation for FLOS</h1>"
+    title = "Design Week 2018 | Anastassiades' light installation for FLOS"
+    assert extract(_page(title, header=header)).title == \
+        "Design Week 2018 | Michael Anastassiades’ light installation for FLOS"
