@@ -54,6 +54,11 @@ def find_title(root: etree._Element, metadata: PageMetadata, url: str | None = N
         page_title = ""  # a <title> that is only the blog's name says nothing about the post
     site = _SiteNames(own_names, _domain_names(url, metadata), root, metadata)
 
+    # The headline readers see, stated again by the page's metadata (an <h1> that is the og:title or the
+    # JSON-LD headline), is the article's own, even where <title> carries a variant written for search engines.
+    for heading in headings:
+        if any(text and _compact(_strip_site_name(text, headings, site)) == _compact(heading) for text in declared):
+            return heading
     # A headline the page states twice (og:title or <h1>, and again in <title>) is the article's own;
     # when several do, the longest (a broken og:title attribute can cut the headline short).
     stripped_title = _strip_site_name(page_title, headings, site) if page_title else None

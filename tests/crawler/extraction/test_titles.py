@@ -88,3 +88,13 @@ def test_the_heading_holding_the_titles_parts_is_the_headline():
     title = "Design Week 2018 | Anastassiades' light installation for FLOS"
     assert extract(_page(title, header=header)).title == \
         "Design Week 2018 | Michael Anastassiades’ light installation for FLOS"
+
+
+def test_the_headline_readers_see_beats_the_search_engines_title():
+    head = "<meta property='og:title' content='“We had some issues,” executive says of the launch'>"
+    header = "<h1>‘We had some issues,’ executive says of the launch</h1>"
+    title = "Launch glitches blamed on heavy demand, says executive - City Times"
+    # The JSON-LD's second headline is the <title>'s: still the <h1> the metadata confirms wins.
+    head += ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": "
+             "\"Launch glitches blamed on heavy demand, says executive\"}</script>")
+    assert extract(_page(title, head, header)).title == "‘We had some issues,’ executive says of the launch"
