@@ -11,7 +11,10 @@ see. Then, on non-CJK pages, htmldate's reading of the date markup; then the URL
 visible date without a year (09月07日, its year inferred from the crawl's clock). htmldate's extensive
 search is not used: date_text reads the visible formats itself, and the extensive search loads dateparser
 (15 s on a process's first page, measured) to find dates in the article's sentences. A time without an
-offset is read in default_tz (the newsletter's zone). The crawl time itself is never used as a date.
+offset is read in default_tz (the newsletter's zone), unless the page gives the same wall time an offset
+elsewhere; a moment declared in UTC is written in the page's own offset when the page states its local time
+too (or its modification time with an offset), so the day is the one its readers saw. The crawl time itself
+is never used as a date.
 """
 
 from __future__ import annotations
@@ -132,13 +135,14 @@ def _reconcile(declared: FoundDate | None, visible: FoundDate | None, zone) -> F
     return declared
 
 
-def _as_shown(declared: FoundDate, visible: FoundDate) -> FoundDate | None:
-    """The visible time with the offset that makes it the declared moment (within two minutes)."""
+def _as_shown(declared: FoundDate, visible: FoundDate, tolerance: timedelta = timedelta(minutes=2)) -> FoundDate | None:
+    """The visible time with the offset that makes it the declared moment (within the tolerance: two minutes
+    for a line read off the page, none between two statements of the page's metadata)."""
     declared_utc = declared.moment.astimezone(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
-    difference = visible.moment.replace(second=0) - declared_utc
+    difference = visible.moment.replace(second=0, microsecond=0) - declared_utc
     quarter = timedelta(minutes=15)
     offset = round(difference / quarter) * quarter
-    if abs(difference - offset) > timedelta(minutes=2) or abs(offset) > timedelta(hours=14):
+    if abs(difference - offset) > tolerance or abs(offset) > timedelta(hours=14):
         return None
     return FoundDate(visible.moment.replace(tzinfo=timezone(offset)), True, "day", visible.source)
 
@@ -177,6 +181,46 @@ def _declared_date(root: etree._Element, metadata: PageMetadata, hints: MarkupHi
     for candidate in candidates[1:]:
         if not best.has_time and candidate.has_time and candidate.moment.date() == best.moment.date():
             best = candidate
+    return _in_the_pages_offset(best, candidates, _modified_offsets(metadata)) if best.has_time else best
+
+
+# Where pages state when they were modified: its offset is the site's own, also when it publishes in UTC.
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time")
+
+
+def _modified_offsets(metadata: PageMetadata) -> list[timedelta]:
+    values = [value for name in _MODIFIED_META for value in metadata.meta.get(name, [])]
+    values += [article["dateModified"] for article in metadata.articles() if isinstance(article.get("dateModified"), str)]
+    offsets = []
+    for value in values:
+        for found in parse_date_value(value, "modified"):
+            if found.has_time and found.moment.tzinfo is not None and found.moment.utcoffset():
+                offsets.append(found.moment.utcoffset())
+    return offsets
+
+
+def _in_the_pages_offset(best: FoundDate, candidates: list[FoundDate], modified_offsets: list[timedelta]) -> FoundDate:
+    """The publication moment in the offset the page itself writes it in, so that its day is the one readers
+    see: a time without an offset takes the offset another statement gives the same wall time
+    (2019-11-20T01:50:59 beside 2019-11-20T01:50:59Z); a UTC moment is shown in the page's local time when
+    another statement gives that local time (2019-11-18 20:58:46 beside 2019-11-19T04:58:46Z, so -08:00) or
+    the page writes its modification time with an offset."""
+    if best.moment.tzinfo is None:
+        for candidate in candidates:
+            if candidate.has_time and candidate.moment.tzinfo is not None \
+                    and candidate.moment.replace(tzinfo=None) == best.moment:
+                return candidate
+        return best
+    if best.moment.utcoffset():
+        return best
+    for candidate in candidates:
+        if candidate.has_time and candidate.moment.tzinfo is None and candidate.moment.second == best.moment.second \
+                and candidate.moment != best.moment.replace(tzinfo=None):
+            shown = _as_shown(best, candidate, tolerance=timedelta(0))
+            if shown is not None:
+                return FoundDate(shown.moment.replace(second=candidate.moment.second), True, "day", candidate.source)
+    if modified_offsets:
+        return FoundDate(best.moment.astimezone(timezone(modified_offsets[0])), True, best.precision, best.source)
     return best
 
 

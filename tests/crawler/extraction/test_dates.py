@@ -77,3 +77,33 @@ def test_a_date_without_a_year_takes_the_nearest_past_year_from_the_crawls_clock
     assert extract(html).published_at == "2026-09-07T10:30:00+08:00"
     monkeypatch.setenv("NEWSDESK_NOW", "2027-03-01T10:00:00+08:00")
     assert extract(html).published_at == "2026-09-07T10:30:00+08:00"  # September 2027 is still to come
+
+
+def _ld(**fields: str) -> str:
+    import json
+
+    return f"<script type='application/ld+json'>{json.dumps({'@type': 'NewsArticle', **fields})}</script>"
+
+
+def test_a_time_without_an_offset_takes_the_offset_the_page_gives_it_elsewhere():
+    head = ("<meta property='article:published_time' content='2019-11-20T01:50:59.403'>"
+            + _ld(datePublished="2019-11-20T01:50:59.403Z"))
+    # Not the newsletter's zone (Shanghai): the page says the same wall time is UTC.
+    assert extract(_page(head=head), default_tz="Asia/Shanghai").published_at == "2019-11-20T01:50:59+00:00"
+
+
+def test_a_utc_moment_is_given_in_the_local_time_the_page_also_states():
+    head = _ld(datePublished="2019-11-19T04:58:46Z") + "<meta name='date' content='2019-11-18 20:58:46'>"
+    # The same moment, on the day the site's readers saw it.
+    assert extract(_page(head=head), default_tz="Asia/Shanghai").published_at == "2019-11-18T20:58:46-08:00"
+
+
+def test_a_utc_moment_is_given_in_the_offset_the_page_writes_its_modification_in():
+    head = ("<meta property='og:updated_time' content='2019-11-18T22:15:39-05:00'>"
+            + _ld(datePublished="2019-11-19T03:05:46Z", dateModified="2019-11-19T03:15:39Z"))
+    assert extract(_page(head=head), default_tz="Asia/Shanghai").published_at == "2019-11-18T22:05:46-05:00"
+
+
+def test_an_unrelated_local_time_does_not_shift_a_utc_moment():
+    head = _ld(datePublished="2019-11-19T04:58:46Z") + "<meta name='date' content='2019-11-18 20:13:02'>"
+    assert extract(_page(head=head), default_tz="Asia/Shanghai").published_at == "2019-11-19T04:58:46+00:00"
