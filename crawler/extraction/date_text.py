@@ -76,12 +76,13 @@ class FoundDate:
         return clock.in_zone(self.moment, zone)
 
 
-def dates_in_text(text: str, *, without_year: bool = False) -> list[FoundDate]:
+def dates_in_text(text: str, *, without_year: bool = False, day_first: bool = False) -> list[FoundDate]:
     """Every full date (with its time when given) in a piece of text, in order of appearance.
 
-    N/N/YYYY is read month first (the US format ASP pages print) unless the first number cannot be a month;
-    such a date is marked swappable, for a declared date to settle. without_year: also 09月07日, in the
-    nearest year that does not put it in the future (by the crawl's clock)."""
+    N/N/YYYY is read month first (the US format ASP pages print), or day first on a page whose language writes
+    dates that way (day_first: 05/10/2018 is 5 October in Brazil), unless a number cannot be a month; such a
+    date is marked swappable, for a declared date to settle. without_year: also 09月07日, in the nearest year
+    that does not put it in the future (by the crawl's clock)."""
     spans = []
     for pattern in (_DMY_DOTS, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
         for match in pattern.finditer(text):
@@ -104,7 +105,7 @@ def dates_in_text(text: str, *, without_year: bool = False) -> list[FoundDate]:
             spans.append((match.start(), found))
     for match in _MDY.finditer(text):
         lead, follow = int(match["lead"]), int(match["follow"])
-        month, day = (follow, lead) if lead > 12 else (lead, follow)
+        month, day = (follow, lead) if lead > 12 or (day_first and follow <= 12) else (lead, follow)
         found = _build(match, int(match["year"]), month, day)
         if found:
             found.swappable = lead <= 12 and follow <= 12 and lead != follow

@@ -37,6 +37,7 @@ from crawler.extraction.date_text import (
     url_date,
 )
 from crawler.extraction.hints import MarkupHints
+from crawler.extraction.language import writes_day_first
 from crawler.extraction.metadata import PageMetadata
 from db import clock
 
@@ -90,14 +91,15 @@ def find_published_at(
     ("Nov. 19, 2019"), which htmldate reads from the page's date markup before the URL is tried."""
     zone = _zone(default_tz)
     declared = _declared_date(root, metadata, hints)
-    visible = _visible_date(blocks, hints, title, body)
+    day_first = writes_day_first(metadata)
+    visible = _visible_date(blocks, hints, title, body, day_first=day_first)
     chosen = _reconcile(declared, visible, zone)
     if chosen is None and western_dates:
         chosen = _htmldate(root, url)
     if chosen is None:
         chosen = url_date(url) or url_date(metadata.canonical) or url_date(metadata.first("og:url"))
     if chosen is None:
-        chosen = _visible_date(blocks, hints, title, body, without_year=True)
+        chosen = _visible_date(blocks, hints, title, body, without_year=True, day_first=day_first)
     if chosen is None:
         return None
     return chosen.in_zone(zone).isoformat(timespec="seconds")
@@ -247,7 +249,7 @@ def _of_another_item(element: etree._Element, hints: MarkupHints) -> bool:
 
 
 def _visible_date(blocks: list[Block], hints: MarkupHints, title: str | None, body: tuple[int, int] | None,
-                  without_year: bool = False) -> FoundDate | None:
+                  without_year: bool = False, day_first: bool = False) -> FoundDate | None:
     if not blocks:
         return None
     body_start, body_end = body if body else (None, None)
@@ -260,7 +262,7 @@ def _visible_date(blocks: list[Block], hints: MarkupHints, title: str | None, bo
         block = blocks[index]
         if not _may_hold_dateline(block, hints):
             continue
-        for found in dates_in_text(block.text, without_year=without_year):
+        for found in dates_in_text(block.text, without_year=without_year, day_first=day_first):
             distance = min(abs(index - anchor) for anchor in anchors)
             if body_end is not None and index > body_end:
                 distance = min(distance, index - body_end + _AFTER_BODY_PENALTY)

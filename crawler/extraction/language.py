@@ -33,3 +33,18 @@ def detect_language(metadata: PageMetadata, text: str) -> str | None:
     if latin > 50:
         return "en" if re.search(r"\b(the|and|of|to|in)\b", sample, re.IGNORECASE) else None
     return None
+
+
+# Languages whose readers write a numeric date month first (05/10/2018 is May 10th): US English, and pages that
+# declare no language (the ASP portals printing M/D/YYYY). Chinese, Japanese and Korean pages write year first;
+# their M/D/YYYY dates come from the same US-made software.
+_MONTH_FIRST = {"en-us", "en-ph", "en", "zh", "ja", "ko"}
+
+
+def writes_day_first(metadata: PageMetadata) -> bool:
+    """Whether the page's declared language writes N/N/YYYY day first (pt-BR, de, fr, en-GB...)."""
+    declared = metadata.html_lang or metadata.first("og:locale", "content-language", "language", "dc.language")
+    if not declared:
+        return False
+    code = declared.strip().lower().replace("_", "-")
+    return not (code in _MONTH_FIRST or code.split("-")[0] in _MONTH_FIRST - {"en"})

@@ -107,3 +107,11 @@ def test_a_utc_moment_is_given_in_the_offset_the_page_writes_its_modification_in
 def test_an_unrelated_local_time_does_not_shift_a_utc_moment():
     head = _ld(datePublished="2019-11-19T04:58:46Z") + "<meta name='date' content='2019-11-18 20:13:02'>"
     assert extract(_page(head=head), default_tz="Asia/Shanghai").published_at == "2019-11-19T04:58:46+00:00"
+
+
+@pytest.mark.parametrize("lang, expected", [("pt-BR", "2018-10-05"), ("de", "2018-10-05"), ("en-GB", "2018-10-05"),
+                                            ("en-US", "2018-05-10"), ("", "2018-05-10"), ("zh-CN", "2018-05-10")])
+def test_numeric_dates_are_read_in_the_order_the_pages_language_writes_them(lang: str, expected: str):
+    page = _page("<small class='text-muted'><b>05/10/2018</b> - Publicado por: Clarissa Borba</small>")
+    page = page.replace("<html>", f"<html lang='{lang}'>" if lang else "<html>")
+    assert extract(page, default_tz="America/Sao_Paulo").published_at.startswith(expected)
