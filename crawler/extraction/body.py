@@ -108,5 +108,10 @@ def _trafilatura(root: etree._Element, url: str | None) -> str:
 
 
 def _prose_chars(text: str) -> int:
-    """Characters in lines that read as sentences."""
-    return sum(len(line) for line in text.split("\n") if _SENTENCE_END.search(line))
+    """Characters in lines that read as sentences, or rows of a table of figures (a standings table is the
+    article on a results page, though no row is a sentence)."""
+    return sum(len(line) for line in text.split("\n") if _SENTENCE_END.search(line) or _is_table_row(line))
+
+
+def _is_table_row(line: str) -> bool:
+    return line.startswith("|") and sum(1 for cell in line.split("|") if cell.strip()) >= 3

@@ -174,3 +174,20 @@ def test_paragraphs_set_apart_by_breaks_in_a_layout_table_s_cell_read_as_paragra
              f"<tr><td class='text'>{'<br><br>'.join(_PARAGRAPHS)}</td></tr><tr><td>&nbsp;</td><td></td><td></td></tr>"
              "</table>")
     assert extract(_table_portal(cells)).text.split("\n") == _PARAGRAPHS
+
+
+def test_a_table_of_figures_that_is_the_article_is_kept():
+    # A results page: one sentence, the standings, and a moderator's notice in the post's footer. The table is
+    # the article, though none of its rows is a sentence.
+    rows = "".join(f"<tr><td>{n}</td><td>Driver Number {n}</td><td>{5000 - n * 7}</td><td>{n % 4}</td>"
+                   f"<td>{n % 3}</td></tr>" for n in range(1, 31))
+    notice = ("<p>Comments with unintelligible text, or that lack respect for other readers, will not be approved "
+              "by the moderator, who reads every one of them before they appear, and asks for patience.</p>")
+    page = ("<html><head><title>Standings - Race Site</title></head><body><div class='post'>"
+            "<h1>Standings</h1><p>The standings after the last race of the season!</p>"
+            "<table class='tablehead'><tr><td><b>Pos.</b></td><td><b>Driver</b></td><td><b>Points</b></td>"
+            f"<td><b>Wins</b></td><td><b>Poles</b></td></tr>{rows}</table>"
+            f"<div class='entry-footer'>{notice * 3}</div></div></body></html>")
+    text = extract(page).text
+    assert "| 17 | Driver Number 17 | 4881 | 1 | 2 |" in text
+    assert "moderator" not in text
