@@ -60,7 +60,9 @@ def extract_body(root: etree._Element, blocks: list[Block], title: str | None, u
     trafilatura_lines = [normalise_space(line) for line in _trafilatura(without_layout_tables(root), url).split("\n")
                          if not _EMPTY_TABLE_ROW.match(line)]
     trafilatura_text = "\n".join(strip_furniture(trafilatura_lines, title))
-    if _prose_chars(density_text) > RESCUE_RATIO * max(1, _prose_chars(trafilatura_text)):
+    # The density span may run on into a sidebar's widgets: only the prose outside furniture weighs here.
+    density_prose = _prose_chars("\n".join(paragraphs([b for b in chosen if hints.factor(b.container) >= 1.0])))
+    if density_prose > RESCUE_RATIO * max(1, _prose_chars(trafilatura_text)):
         return Body(density_text, *span, method="density")
     if not trafilatura_text.strip():
         return Body(density_text, *span, method="density")

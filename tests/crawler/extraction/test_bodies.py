@@ -191,3 +191,16 @@ def test_a_table_of_figures_that_is_the_article_is_kept():
     text = extract(page).text
     assert "| 17 | Driver Number 17 | 4881 | 1 | 2 |" in text
     assert "moderator" not in text
+
+
+def test_a_list_that_is_the_article_is_not_traded_for_the_sidebars_prose():
+    # A season's calendar (lines, no sentences) beside a sidebar of widgets that do read as sentences.
+    items = "".join(f"<p>Round {n}: {n + 3} March – Circuit Number {n}</p>" for n in range(1, 13))
+    widgets = "".join(f"<h3>» Column number {n}</h3><div class='textwidget'><p>Click on the picture above and read "
+                      f"every column on Formula 1, MotoGP and the other series our writer covers, with the schedule "
+                      f"of race {n}.</p></div>" for n in range(6))
+    page = ("<html><head><title>Calendar 2018 - Race Site</title></head><body><div class='main'><div class='post'>"
+            f"<h1>Calendar 2018</h1>{items}</div><div class='sidebar'>{widgets}</div></div></body></html>")
+    text = extract(page).text
+    assert "Round 7: 10 March – Circuit Number 7" in text
+    assert "Click on the picture" not in text
