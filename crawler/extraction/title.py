@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from lxml import etree
 
@@ -77,8 +78,15 @@ def find_title(root: etree._Element, metadata: PageMetadata, url: str | None = N
         if candidate:
             return _strip_site_name(candidate, headings, site)
     if stripped_title:
-        return stripped_title
+        # A heading that is the <title> reworded a little ("Скайрим (skyrim) …") is what readers see.
+        return next((heading for heading in headings if _nearly(heading, stripped_title)), stripped_title)
     return _clean(headings[0]) if headings else None
+
+
+def _nearly(heading: str, title: str) -> bool:
+    """Reworded, not the title with a badge or a site's name added or taken away ("原创" + the title)."""
+    a, b = _compact(heading), _compact(title)
+    return a not in b and b not in a and SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85
 
 
 def site_names(root: etree._Element, metadata: PageMetadata) -> list[str]:

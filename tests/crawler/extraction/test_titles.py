@@ -98,3 +98,12 @@ def test_the_headline_readers_see_beats_the_search_engines_title():
     head += ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": "
              "\"Launch glitches blamed on heavy demand, says executive\"}</script>")
     assert extract(_page(title, head, header)).title == "‘We had some issues,’ executive says of the launch"
+
+
+def test_a_heading_rewording_the_title_a_little_is_the_headline_but_not_one_adding_a_badge():
+    header = "<h1>Скайрим (skyrim) скорость бега как увеличить</h1>"
+    assert extract(_page("Скайрим скорость бега как увеличить", header=header)).title == \
+        "Скайрим (skyrim) скорость бега как увеличить"
+    header = "<h1>原创最不愁吃肉的国家：顿顿有肉吃，却要靠中国运输蔬菜水果</h1>"
+    assert extract(_page("最不愁吃肉的国家：顿顿有肉吃，却要靠中国运输蔬菜水果", header=header)).title == \
+        "最不愁吃肉的国家：顿顿有肉吃，却要靠中国运输蔬菜水果"
