@@ -5,7 +5,7 @@ Run `python benchmarks/pages/generate.py` after changing a shape or a text; the 
 committed. Shapes: a news page with metadata and a most-read box; a news page with only a visible dateline,
 a slider of other stories (<time pubdate>) and a recommended-for-you list; a WordPress post with a long
 comment thread; a Blogger-style post with a rendered Disqus thread; a story with a photo gallery and a video
-player; a story with embedded social posts; a script-rendered page whose text is only in <noscript>; a
+player; a story with embedded social posts (quoted: their text is the story's, their dates are not); a script-rendered page whose text is only in <noscript>; a
 table-layout portal page with spacer rows; a blog's front page listing several posts (expected: no text);
 a profile with an infobox holding a birth date. Japanese paragraphs carry ruby readings.
 """
@@ -236,15 +236,21 @@ def embed(page: Page) -> tuple[str, dict]:
     tweet_day = page.later(40)
     tweet = (f"<blockquote class='twitter-tweet'><p lang='{page.lang}'>{html.escape(page.data['embed'])}</p>&mdash; City Hall "
              f"(@cityhall) <a href='https://twitter.example/cityhall/status/{page.number}'>{tweet_day:%Y-%m-%d}</a></blockquote>")
+    insta_stamp, insta_day = page.later(55), page.later(55)   # two draws, as the committed pages were made
     insta = (f"<blockquote class='instagram-media'><div><p>{html.escape(page.data['captions'][0])}</p>"
-             f"<p>A post shared by Harbour Life (@harbourlife) on <time datetime='{page.later(55):%Y-%m-%dT%H:%M:%S}'>"
-             f"{shown_date(page.lang, page.later(55), 0, False)}</time></p></div></blockquote>")
+             f"<p>A post shared by Harbour Life (@harbourlife) on <time datetime='{insta_stamp:%Y-%m-%dT%H:%M:%S}'>"
+             f"{shown_date(page.lang, insta_day, 0, False)}</time></p></div></blockquote>")
     paragraphs = [f"<p>{marked(p)}</p>" for p in page.paragraphs]
     body = (f"<body>{page.nav()}<div id='main'><h1 itemprop='headline'>{html.escape(page.headline)}</h1>"
             f"<div class='byline'>{page.labels['by']} Jonas Ek, {shown_date(page.lang, page.when, page.variant, False)}</div>"
             f"<div class='text'>{paragraphs[0]}{tweet}{''.join(paragraphs[1:3])}{insta}{''.join(paragraphs[3:])}</div></div>"
             f"{page.footer()}</body></html>")
-    return page.head(title) + body, {"title": page.headline, "date": gold_date(page.when, False), "text": page.text(),
+    # The story quotes the posts: their text and who posted them are part of it (their dates are not the story's).
+    text = [plain(p) for p in page.paragraphs]
+    text[1:1] = [page.data["embed"], f"— City Hall (@cityhall) {tweet_day:%Y-%m-%d}"]
+    text[5:5] = [page.data["captions"][0],
+                 f"A post shared by Harbour Life (@harbourlife) on {shown_date(page.lang, insta_day, 0, False)}"]
+    return page.head(title) + body, {"title": page.headline, "date": gold_date(page.when, False), "text": "\n".join(text),
                                       "url": f"{page.domain}/a/{page.number}"}
 
 

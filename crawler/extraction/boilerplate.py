@@ -47,7 +47,8 @@ _BYLINE = re.compile(
     r"^(?:[^\s，。]{0,12}(?:记者|通讯员|撰稿|撰文)\s*[:：]?\s*\S{2,}|by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})$",
     re.IGNORECASE,
 )
-_ENDS_WITH_DATE = re.compile(r"(?:(?:19|20)\d{2}|\d{1,2}\s*[:：h時]\s*\d{2}|日|分)(?:\s*(?:Uhr|г\.?|[AaPp]\.?[Mm]\.?))?\W{0,3}$")
+_ENDS_WITH_DATE = re.compile(r"(?:(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2})?|\d{1,2}\s*[:：h時]\s*\d{2}|日|分)"
+                             r"(?:\s*(?:Uhr|г\.?|[AaPp]\.?[Mm]\.?))?\W{0,3}$")
 _DATE_LIKE = re.compile(r"(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d{2}")
 _SENTENCE_MARK = re.compile(r"[。！？!?；;，,]")
 _NON_WORD = re.compile(r"\W+")

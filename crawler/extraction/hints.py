@@ -12,8 +12,12 @@ from lxml import etree
 # Boxes that hold other stories, other people's posts or readers' replies (reader comments, embedded social
 # posts, teasers, sliders, infoboxes). One list for the pruning of the page (crawler.extraction.pruning,
 # which matches whole words) and for telling a date of another item from the article's (in_other_item).
-OTHER_ITEM_WORDS = (r"twitter-tweet|instagram-media|tiktok-embed|fb-post|social-embed|embedded-post|infobox|"
-                    r"read-?next|more-?stories|teaser|slider|carousel|swiper")
+# Posts embedded from social networks: quoted in the story (their text is the article's, as readers and the
+# English benchmark's labels take it), but their dates are theirs.
+SOCIAL_EMBED_WORDS = r"twitter-tweet|instagram-media|tiktok-embed|fb-post|social-embed|embedded-post"
+# Boxes that are not the article at all: infoboxes, teasers and sliders of other stories.
+NOT_ARTICLE_WORDS = r"infobox|read-?next|more-?stories|teaser|slider|carousel|swiper"
+OTHER_ITEM_WORDS = f"{SOCIAL_EMBED_WORDS}|{NOT_ARTICLE_WORDS}"
 # Boxes of links to other pages: comments, related and popular lists, sidebars (furniture and other items).
 _LINK_BOX_WORDS = r"disqus|repl(?:y|ies)|respond|related|recommend|trending|popular|most-?read|sidebar|widget"
 # Class and id words that mark page furniture (comments, footers, sidebars, share bars, related links...),

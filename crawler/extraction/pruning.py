@@ -14,7 +14,7 @@ import re
 from lxml import etree
 
 from crawler.extraction.document import body_elements
-from crawler.extraction.hints import OTHER_ITEM_WORDS, class_words, is_body_mark
+from crawler.extraction.hints import NOT_ARTICLE_WORDS, class_words, is_body_mark
 
 # Class and id words (lowered: hints.class_words) of reader comments: WordPress (comments, comment-list,
 # comment-respond, respond), Disqus, generic shapes. Words are matched whole between -, _ and spaces, so
@@ -25,9 +25,10 @@ _COMMENTS = re.compile(
     r"respond|replies|reply-?list|user-?comments|reader-?comments)(?![a-z])"
 )
 _COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments)\b", re.IGNORECASE)
-# Embedded social posts, galleries, video players, infoboxes and teaser lists ("player-name", "unrelated" are not).
+# Galleries, video players, infoboxes and teaser lists ("player-name", "unrelated" are not). Posts embedded from
+# social networks stay: the story quotes them.
 _NOT_ARTICLE_TEXT = re.compile(
-    rf"(?<![a-z])(?:{OTHER_ITEM_WORDS}|"
+    rf"(?<![a-z])(?:{NOT_ARTICLE_WORDS}|"
     r"gallery|photo-?gallery|slideshow|lightbox|video-?player|media-?player|jwplayer|video-js|vjs-[a-z-]+|"
     r"recommended|recommendations?|related(?:-?(?:posts|articles|stories|news|content|links))?|"
     r"you-?may-?like|outbrain|taboola|teasers?|teaser-?list)(?![a-z])"

@@ -204,3 +204,20 @@ def test_a_list_that_is_the_article_is_not_traded_for_the_sidebars_prose():
     text = extract(page).text
     assert "Round 7: 10 March – Circuit Number 7" in text
     assert "Click on the picture" not in text
+
+
+def test_a_post_embedded_from_a_social_network_is_quoted_in_the_body():
+    tweet = ("<blockquote class='twitter-tweet'><p lang='en'>The mayor has just confirmed the decision at the press "
+             "conference.</p>&mdash; City Hall (@cityhall) <a href='https://twitter.example/s/1'>May 6, 2018</a>"
+             "</blockquote>")
+    text = extract(_post(inside=tweet)).text
+    assert "The mayor has just confirmed the decision at the press conference." in text
+    assert all(paragraph in text for paragraph in _PARAGRAPHS)
+
+
+def test_a_byline_ending_with_a_numeric_date_is_not_body():
+    page = ("<html><head><meta charset='utf-8'><title>大雨で道路が冠水</title></head><body><h1>大雨で道路が冠水</h1>"
+            "<div class='byline'>記者： Jonas Ek, 2019/06/27</div><div class='text'>"
+            + "".join(f"<p>夜間の大雨で県東部の複数の道路が冠水し、月曜日には小学校{n}校が休校となった。消防は住宅に出動した。</p>"
+                      for n in range(2, 8)) + "</div></body></html>")
+    assert not extract(page).text.startswith("記者")
