@@ -52,6 +52,10 @@ _MONTH_DAY_YEAR = re.compile(
     re.IGNORECASE)
 # 09月07日 10:30: portals leave the year out on the current year's stories.
 _MONTH_DAY_CJK = re.compile(r"(?<!\d)(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日" + _TIME)
+# A publication label then a short date, as Baidu's Baijiahao prints it: 发布时间：10-08 12:00, 发布时间：18-03-08.
+_LABELLED_SHORT = re.compile(
+    r"(?:发布|发表|发文)(?:时间|日期|于)\s*[:：]?\s*(?:(?P<short_year>\d{2})-)?(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?!-)"
+    + _TIME)
 # Month precision: a magazine issue (《北京之春》1998年3月号) or a bare "2003年5月" line.
 _YM = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年\s*(?P<month>[01]?\d)\s*月(?!\s*[0-3]?\d\s*日)(?P<issue>号|刊)?")
 _URL_DATE = re.compile(
@@ -93,10 +97,17 @@ def dates_in_text(text: str, *, without_year: bool = False, day_first: bool = Fa
                 spans.append((match.start(), found))
     if without_year:
         taken = [(start, start + 1) for start, _ in spans]
-        for match in _MONTH_DAY_CJK.finditer(text):
+        for match in [*_MONTH_DAY_CJK.finditer(text), *_LABELLED_SHORT.finditer(text)]:
             if _after_a_year(text, match.start()) or any(a <= match.start() < b for a, b in taken):
                 continue
+            if "short_year" in match.re.groupindex and match["short_year"]:
+                continue   # a full date: read below
             found = _with_inferred_year(match)
+            if found:
+                spans.append((match.start(), found))
+    for match in _LABELLED_SHORT.finditer(text):
+        if match["short_year"]:
+            found = _build(match, 2000 + int(match["short_year"]), int(match["month"]), int(match["day"]))
             if found:
                 spans.append((match.start(), found))
     for match in _YMD.finditer(text):

@@ -8,9 +8,10 @@ them); the nearest labelled one with a time wins, in any of the formats date_tex
 embedded posts, teasers or infoboxes (hints.in_other_item), nor after "born" or "updated".
 When both exist, the declared date settles disagreements and the visible line supplies the time readers
 see. Then, on non-CJK pages, htmldate's reading of the date markup; then the URL (date-only); last, a
-visible date without a year (09月07日, its year inferred from the crawl's clock). htmldate's extensive
-search is not used: date_text reads the visible formats itself, and the extensive search loads dateparser
-(15 s on a process's first page, measured) to find dates in the article's sentences. A time without an
+visible date without a year (09月07日, 发布时间：10-08), its year taken from a full date the page gives for the
+same day, else inferred from the crawl's clock. htmldate's extensive search is not used: date_text reads
+the visible formats itself, and the extensive search loads dateparser (15 s on a process's first page,
+measured) to find dates in the article's sentences. A time without an
 offset is read in default_tz (the newsletter's zone), unless the page gives the same wall time an offset
 elsewhere; a moment declared in UTC is written in the page's own offset when the page states its local time
 too (or its modification time with an offset), so the day is the one its readers saw. The crawl time itself
@@ -100,9 +101,24 @@ def find_published_at(
         chosen = url_date(url) or url_date(metadata.canonical) or url_date(metadata.first("og:url"))
     if chosen is None:
         chosen = _visible_date(blocks, hints, title, body, without_year=True, day_first=day_first)
+        if chosen is not None and chosen.year_inferred:
+            chosen = _in_the_pages_year(chosen, metadata, url)
     if chosen is None:
         return None
     return chosen.in_zone(zone).isoformat(timespec="seconds")
+
+
+def _in_the_pages_year(found: FoundDate, metadata: PageMetadata, url: str | None) -> FoundDate:
+    """A date shown without its year (发布时间：10-08) takes the year of a full date the page gives for the
+    same day anywhere (a <meta> however named, the URL); else it keeps the year inferred from the crawl."""
+    values = [value for name, values in metadata.meta.items() if "date" in name or "time" in name for value in values]
+    full_dates = [date for value in values for date in parse_date_value(value, "meta")]
+    full_dates += [date for address in (url, metadata.canonical) if (date := url_date(address))]
+    for full in full_dates:
+        if (full.moment.month, full.moment.day) == (found.moment.month, found.moment.day):
+            return FoundDate(found.moment.replace(year=full.moment.year), found.has_time, found.precision,
+                             found.source)
+    return found
 
 
 def _zone(name: str) -> ZoneInfo | timezone:

@@ -115,3 +115,26 @@ def test_numeric_dates_are_read_in_the_order_the_pages_language_writes_them(lang
     page = _page("<small class='text-muted'><b>05/10/2018</b> - Publicado por: Clarissa Borba</small>")
     page = page.replace("<html>", f"<html lang='{lang}'>" if lang else "<html>")
     assert extract(page, default_tz="America/Sao_Paulo").published_at.startswith(expected)
+
+
+def _baijiahao(date_line: str, head: str = "") -> str:
+    body = "".join(f"<p>这是第{n}段正文，讲述长三角地区数字经济的发展情况，包括算力、数据和人工智能等方面的进展。</p>"
+                   for n in range(1, 5))
+    return (f"<html><head><meta charset='utf-8'><title>示范标题</title>{head}</head><body><h2>示范标题</h2>"
+            f"<p class='author-name'>加拿大必读</p><div class='article-source'>{date_line}</div>"
+            f"<div class='article-content'>{body}</div></body></html>")
+
+
+def test_a_labelled_short_date_takes_its_year_from_a_full_date_of_the_same_day(monkeypatch):
+    monkeypatch.setenv("NEWSDESK_NOW", "2026-11-20T10:00:00+08:00")
+    line = "<span class='date'>发布时间：10-08</span><span class='time'>12:00</span><span>优质原创作者</span>"
+    # Baidu's pages print the day without its year; a <meta> however named says 2019 for the same day.
+    head = "<meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>"
+    assert extract(_baijiahao(line, head)).published_at == "2019-10-08T12:00:00+08:00"
+    # Without one, the year is the crawl's, as for 09月07日.
+    assert extract(_baijiahao(line)).published_at == "2026-10-08T12:00:00+08:00"
+
+
+def test_a_labelled_date_with_a_two_digit_year():
+    line = "<span class='date'>发布时间：18-03-08</span><span class='time'>23:16</span>"
+    assert extract(_baijiahao(line)).published_at == "2018-03-08T23:16:00+08:00"
