@@ -91,7 +91,7 @@ def find_published_at(
     western_dates: the page is not in a CJK script, so its visible dates may be written with month names
     ("Nov. 19, 2019"), which htmldate reads from the page's date markup before the URL is tried."""
     zone = _zone(default_tz)
-    declared = _declared_date(root, metadata, hints)
+    declared = _declared_date(root, metadata, hints) or _wechat_timestamp(root, zone)
     day_first = writes_day_first(metadata)
     visible = _visible_date(blocks, hints, title, body, day_first=day_first)
     chosen = _reconcile(declared, visible, zone)
@@ -119,6 +119,20 @@ def _in_the_pages_year(found: FoundDate, metadata: PageMetadata, url: str | None
             return FoundDate(found.moment.replace(year=full.moment.year), found.has_time, found.precision,
                              found.source)
     return found
+
+
+# A WeChat official account's article (mp.weixin.qq.com) prints its date with script ("昨天", or nothing in the
+# page as fetched); the script has the moment: var ct = "1581517074".
+_WECHAT_TIME = re.compile(r"\bvar\s+ct\s*=\s*[\"'](\d{10})[\"']")
+
+
+def _wechat_timestamp(root: etree._Element, zone) -> FoundDate | None:
+    for script in root.iter("script"):
+        match = _WECHAT_TIME.search(script.text or "")
+        if match:
+            moment = datetime.fromtimestamp(int(match[1]), timezone.utc).astimezone(zone)
+            return FoundDate(moment, True, "day", "wechat")
+    return None
 
 
 def _zone(name: str) -> ZoneInfo | timezone:

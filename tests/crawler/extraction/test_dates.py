@@ -138,3 +138,15 @@ def test_a_labelled_short_date_takes_its_year_from_a_full_date_of_the_same_day(m
 def test_a_labelled_date_with_a_two_digit_year():
     line = "<span class='date'>发布时间：18-03-08</span><span class='time'>23:16</span>"
     assert extract(_baijiahao(line)).published_at == "2018-03-08T23:16:00+08:00"
+
+
+def test_a_wechat_articles_date_is_read_from_its_script():
+    body = "".join(f"<p>这是第{n}段正文，讲述长三角地区数字经济的发展情况，包括算力、数据和人工智能等方面的进展。</p>"
+                   for n in range(1, 5))
+    html = ("<html><head><meta charset='utf-8'><title>示范标题</title></head><body><div id='img-content' "
+            "class='rich_media_wrp'><h2 class='rich_media_title' id='activity-name'>示范标题</h2>"
+            "<div class='rich_media_meta_list'><em id='publish_time' class='rich_media_meta rich_media_meta_text'>"
+            f"昨天</em></div><div class='rich_media_content' id='js_content'>{body}</div></div>"
+            "<script>var nickname = \"示范公众号\"; var ct = \"1581517074\"; var publish_time = \"\";</script>"
+            "</body></html>")
+    assert extract(html, default_tz="Asia/Shanghai").published_at == "2020-02-12T22:17:54+08:00"
