@@ -22,6 +22,7 @@ from crawler.extraction.boilerplate import strip_furniture
 from crawler.extraction.density import densest_body
 from crawler.extraction.document import normalise_space
 from crawler.extraction.hints import MarkupHints
+from crawler.extraction.chunks import joined_chunks
 from crawler.extraction.layout_tables import without_layout_tables
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def extract_body(root: etree._Element, blocks: list[Block], title: str | None, u
         return Body(density_text, *span, method="density")
 
     # Trafilatura keeps <pre> text as it stands; a hostile page pads it with a megabyte of spaces.
-    trafilatura_lines = [normalise_space(line) for line in _trafilatura(without_layout_tables(root), url).split("\n")
+    trafilatura_lines = [normalise_space(line) for line in _trafilatura(joined_chunks(without_layout_tables(root)), url).split("\n")
                          if not _EMPTY_TABLE_ROW.match(line)]
     trafilatura_text = "\n".join(strip_furniture(trafilatura_lines, title))
     # The density span may run on into a sidebar's widgets: only the prose outside furniture weighs here.

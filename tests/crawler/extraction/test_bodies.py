@@ -221,3 +221,17 @@ def test_a_byline_ending_with_a_numeric_date_is_not_body():
             + "".join(f"<p>夜間の大雨で県東部の複数の道路が冠水し、月曜日には小学校{n}校が休校となった。消防は住宅に出動した。</p>"
                       for n in range(2, 8)) + "</div></body></html>")
     assert not extract(page).text.startswith("記者")
+
+
+def test_a_story_split_into_chunks_around_advertisements_is_read_whole():
+    def chunk(first: int) -> str:
+        paragraphs = "".join(f"<p>Paragraph {n} of the long feature on how neighbourhood banks are changing, with "
+                             f"enough words in it to be read as prose by any extractor.</p>" for n in range(first, first + 4))
+        return (f"<div class='grid grid-layout--adrail'><div class='body body__container article__body'>{paragraphs}</div>"
+                f"<div class='ad-rail'><div class='ad'>Advertisement</div></div></div>")
+    page = ("<html><head><title>The future of banking | Magazine</title></head><body><main><article class='article'>"
+            f"<h1>The future of banking</h1><div class='article__chunks'>{chunk(1)}{chunk(5)}</div>"
+            "</article></main></body></html>")
+    text = extract(page).text
+    assert all(f"Paragraph {n} of the long feature" in text for n in range(1, 9))
+    assert "Advertisement" not in text
