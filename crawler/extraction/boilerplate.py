@@ -12,7 +12,8 @@ _LEGAL = re.compile(
     r"版权所有|版权声明|免责声明|著作权|侵权|icp\s*备|icp\s*证|icp证|网安备|公网安备|京公网|沪公网|增值电信|"
     r"主办单位|承办单位|协办单位|主办[:：]|承办[:：]|技术支持[:：]|网站标识码|政府网站找错|特别声明|"
     r"未经.{0,12}(授权|许可|同意).{0,12}(转载|复制|使用|镜像)|不得(转载|复制)|转载请注明|"
-    r"copyright|\u00a9|all rights reserved|terms of (use|service)|privacy policy|cookie policy"
+    r"copyright|\u00a9|all rights reserved|terms of (use|service)|privacy policy|cookie policy|"
+    r"personal,? non-?commercial use|order (presentation-ready copies|reprints)"
 )
 LEGAL_MAX_CHARS = 400
 
@@ -31,11 +32,16 @@ _FURNITURE_LINE = re.compile(
     r"热点推荐|延伸阅读|推荐阅读|更多(新闻|阅读|精彩|内容)|热门(新闻|文章|推荐)|"
     r"扫一扫|扫描二维码|二维码|微信(公众号|扫)|关注我们|"
     r"share (this|on)|sign up|subscribe|newsletter|advertisement|related (articles|stories|posts|news)|"
-    r"read more|click here|follow us|comments?\b|leave a (comment|reply)|posted in|filed under|tags?:"
+    r"read more|click here|follow us|comments?\b|leave a (comment|reply)|posted in|filed under|tags?:|"
+    r"print( this)? (article|page|story)|order reprints|text size|font size|e-?mail this|artikel drucken|"
+    r"imprimer( l'article)?|imprimir"
     r")",
     re.IGNORECASE,
 )
 FURNITURE_LINE_MAX_CHARS = 80
+# Short lines above a repeated headline (kicker, section, tools) are the page's header; at most this many.
+KICKER_LINES_MAX = 5
+KICKER_MAX_CHARS = 80
 # Promotion of the outlet's own channels anywhere in a short line: "欢迎扫描左方二维码关注…", "新浪新闻公众号".
 _PROMOTION = re.compile(r"扫(?:描|一扫).{0,10}二维码|二维码.{0,10}关注|^\S{2,12}(?:公众号|客户端)$|"
                         r"(?:enable|activate|aktivieren|activer|activa|включите).{0,30}javascript|javascript\s*を有効",
@@ -51,7 +57,17 @@ _ENDS_WITH_DATE = re.compile(r"(?:(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2})?|\d
                              r"(?:\s*(?:Uhr|г\.?|[AaPp]\.?[Mm]\.?))?\W{0,3}$")
 _DATE_LIKE = re.compile(r"(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d{2}")
 _SENTENCE_MARK = re.compile(r"[。！？!?；;，,]")
+_ADDRESS = re.compile(r"^https?://\S+$")
 _NON_WORD = re.compile(r"\W+")
+
+
+# A notice to readers of old browsers, which some templates print above the article.
+_BROWSER_NOTICE = re.compile(
+    r"(?:update|upgrade|switch to)\b.{0,40}\bbrowser|browser\b.{0,40}\b(?:not supported|no longer supported|"
+    r"out of date|outdated)|you are (?:on|using) internet explorer|browser.{0,20}veraltet|navigateur.{0,30}"
+    r"(?:obsolète|à jour)|navegador.{0,30}(?:desatualizado|actualiza|atualize)|浏览器.{0,10}(?:版本过低|升级)|"
+    r"(?:升级|更新).{0,6}浏览器", re.IGNORECASE)
+BROWSER_NOTICE_MAX_CHARS = 240
 
 
 def is_legal_notice(text: str) -> bool:
@@ -65,7 +81,8 @@ def is_furniture_line(text: str) -> bool:
 
 
 def is_boilerplate(text: str) -> bool:
-    return is_legal_notice(text) or is_furniture_line(text)
+    return is_legal_notice(text) or is_furniture_line(text) or (
+        len(text) <= BROWSER_NOTICE_MAX_CHARS and bool(_BROWSER_NOTICE.search(text)))
 
 
 def strip_furniture(lines: list[str], title: str | None) -> list[str]:
@@ -73,6 +90,7 @@ def strip_furniture(lines: list[str], title: str | None) -> list[str]:
     kept = [line.strip() for line in lines if line.strip() and not is_boilerplate(line.strip())]
     compact_title = compact(title) if title else ""
     kept = kept[_headline_lines(kept, compact_title):]
+    kept = kept[_below_a_headline_under_a_kicker(kept, compact_title):]
     while kept and _is_header_line(kept[0], compact_title):
         kept.pop(0)
     if kept and title and kept[0].startswith(title) and len(kept[0]) > len(title) + 20:
@@ -96,7 +114,23 @@ def _headline_lines(lines: list[str], compact_title: str) -> int:
     return 0
 
 
+def _below_a_headline_under_a_kicker(lines: list[str], compact_title: str) -> int:
+    """Where the story starts when its headline comes a few short lines in, under a kicker, a section name or a
+    tool bar ("Review", "拆房屡出命案 管理形同虚设"): after the headline. Not when a paragraph of prose comes
+    before it (CNN prints the story's first paragraph above a repeated headline)."""
+    if not compact_title:
+        return 0
+    for index, line in enumerate(lines[:KICKER_LINES_MAX]):
+        if index and compact(line) == compact_title:
+            return index + 1
+        if len(line) > KICKER_MAX_CHARS:
+            return 0
+    return 0
+
+
 def _is_header_line(line: str, compact_title: str) -> bool:
+    if _ADDRESS.match(line):
+        return True   # the page's own address, printed above the story for print-outs
     compacted = compact(line)
     if compact_title and compacted and (compacted == compact_title or (compact_title in compacted and
                                                                        len(compacted) <= len(compact_title) + 20)):

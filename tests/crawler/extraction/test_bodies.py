@@ -235,3 +235,29 @@ def test_a_story_split_into_chunks_around_advertisements_is_read_whole():
     text = extract(page).text
     assert all(f"Paragraph {n} of the long feature" in text for n in range(1, 9))
     assert "Advertisement" not in text
+
+
+def _story_page(before: str, title: str = "Home Depot stock falls after its earnings release") -> str:
+    paragraphs = "".join(f"<p>Shares of the retailer fell in early trading on Tuesday after the company cut its sales "
+                         f"forecast for the year, paragraph {n}, and analysts said the market would shrug it off.</p>"
+                         for n in range(5))
+    return (f"<html><head><title>{title} - Barron's</title></head><body><div class='article-wrap'>{before}"
+            f"<h1>{title}</h1>{paragraphs}</div></body></html>")
+
+
+def test_a_browser_notice_a_reprint_notice_and_the_pages_address_are_not_the_story():
+    before = ("<p>We've detected you are on Internet Explorer. For the best experience, please update to a modern "
+              "browser.</p><p>This copy is for your personal, non-commercial use only. To order presentation-ready "
+              "copies for distribution to your colleagues, clients or customers visit the reprints desk.</p>"
+              "<p>https://www.example.com/articles/home-depot-stock-51574168486</p>")
+    text = extract(_story_page(before)).text
+    assert text.startswith("Shares of the retailer fell"), text[:200]
+
+
+def test_a_kicker_above_a_repeated_headline_is_header_but_a_paragraph_above_it_is_the_story():
+    text = extract(_story_page("<p>Review</p><p>Home Depot stock falls after its earnings release</p>")).text
+    assert text.startswith("Shares of the retailer fell"), text[:200]
+    lead = ("<p>(CNN) The retailer's shares fell on Tuesday after it cut its forecast for the year, the first cut "
+            "since 2009, and the chief executive said the investments were on track.</p>"
+            "<p>Home Depot stock falls after its earnings release</p>")
+    assert extract(_story_page(lead)).text.startswith("(CNN) The retailer's shares fell")
