@@ -23,6 +23,13 @@ _SITE_SEPARATOR = re.compile(
 _SPACES_AND_QUOTES = re.compile(r"[\s\"'“”‘’「」『』]+")
 _DASHES = str.maketrans("–—−", "---")      # <title> and <h1> often differ only in the dash they print
 _NOT_ALNUM = re.compile(r"\W+")
+_TRAILING_SEPARATORS = re.compile(r"(?:\s*[-–—_|｜]){2,}\s*$")
+# A part of a title that is a host name is the site's ("海姑娘 | blog.wenxuecity.com").
+_HOST_NAME = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|gov|edu|info|io|co)(?:\.[a-z]{2})?", re.IGNORECASE)
+# Short headings of a template's boxes ("Blog统计", "公告"), never a story's headline.
+_FURNITURE_HEADING = re.compile(r"导航|公告|统计|菜单|目录|搜索|友情链接|最新评论|最新文章|文章分类|日历|"
+                                r"navigation|menu|search|archives|categories|calendar|recent (posts|comments)",
+                                re.IGNORECASE)
 # A part left after the site's name that is a channel ("国际", "Opinion", "Auto News"), not a subtitle.
 _CHANNEL_MAX = 12
 # Class words are read lowered (hints.class_words).
@@ -109,7 +116,7 @@ def _heading_texts(root: etree._Element) -> list[str]:
         if element.tag == "h2" and not _HEADLINE_CLASS.search(class_words(element)):
             continue
         text = normalise_space(element.text_content())
-        if 2 <= len(text) <= 200:
+        if 2 <= len(text) <= 200 and not (len(text) <= 10 and _FURNITURE_HEADING.search(text)):
             texts.append(text)
     if len(texts) >= _MAX_HEADINGS:
         return texts[:_MAX_HEADINGS]
@@ -126,7 +133,7 @@ def _heading_texts(root: etree._Element) -> list[str]:
 
 
 def _clean(text: str | None) -> str | None:
-    text = normalise_space(text)
+    text = _TRAILING_SEPARATORS.sub("", normalise_space(text))   # "谁来为无序拆房“埋单”？- -"
     return text or None
 
 
@@ -159,7 +166,8 @@ class _SiteNames:
         self.root, self.metadata = root, metadata
 
     def named(self, part: str) -> bool:
-        return _compact(part) in self.own_names or _NOT_ALNUM.sub("", part.lower()) in self.domain_names
+        return (_compact(part) in self.own_names or _NOT_ALNUM.sub("", part.lower()) in self.domain_names
+                or bool(_HOST_NAME.fullmatch(part.strip())))
 
 
 def _domain_names(url: str | None, metadata: PageMetadata) -> set[str]:

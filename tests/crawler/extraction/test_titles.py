@@ -107,3 +107,23 @@ def test_a_heading_rewording_the_title_a_little_is_the_headline_but_not_one_addi
     header = "<h1>原创最不愁吃肉的国家：顿顿有肉吃，却要靠中国运输蔬菜水果</h1>"
     assert extract(_page("最不愁吃肉的国家：顿顿有肉吃，却要靠中国运输蔬菜水果", header=header)).title == \
         "最不愁吃肉的国家：顿顿有肉吃，却要靠中国运输蔬菜水果"
+
+
+def _untitled(header: str) -> str:
+    return f"<html><head><meta charset='utf-8'></head><body>{header}<article>{_STORY}</article></body></html>"
+
+
+def test_separators_left_at_the_end_of_a_heading_are_dropped():
+    header = ("<h1 class='title'><a href='index.html'>bjreader的博客</a></h1>"
+              "<h2 class='diaryTitle'>谁来为无序拆房“埋单”？- -</h2>")
+    assert extract(_untitled(header)).title == "谁来为无序拆房“埋单”？"
+
+
+def test_a_host_name_in_the_title_is_the_sites_name():
+    assert extract(_page("Tomatoes on a balcony | blog.example.com")).title == "Tomatoes on a balcony"
+
+
+def test_a_template_box_heading_is_not_the_headline():
+    header = ("<h1>导航</h1><h1>Blog统计</h1><h1>公告</h1>"
+              "<div class='post'><h2 class='posttitle'>评老冒：做最好的和最cool的东西？</h2></div>")
+    assert extract(_untitled(header)).title == "评老冒：做最好的和最cool的东西？"
