@@ -14,6 +14,7 @@ until its item has left the pipelines, and the engine downloads nothing more whi
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -37,6 +38,7 @@ def _adopt(work: PageWork) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     work.prepare()   # the classifier, loaded here while the crawl's process sends its first requests
+    gc.freeze()      # and kept for the worker's life: the collector need not walk it again
 
 
 def _work(page: FetchedPage) -> Worked:

@@ -8,6 +8,7 @@ Scrapy's reactor cannot restart in a process, so this runs once per process; the
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
 from dataclasses import dataclass
@@ -129,6 +130,7 @@ def _crawl(settings: dict[str, Any], context: CrawlContext, stack: contextlib.Ex
         queue = SourceQueue(to_run, sites_at_once=sites_at_once, begin=begin)
         crawler.signals.connect(queue.finished, signal=run_closed)
         crawl = CrawlQueue(process, crawler, queue, interruption=interruption, context=context)
+        gc.freeze()   # Scrapy and the crawler, loaded since the fork: kept for the crawl's life, like the rest
         crawl.run()
         recorder = _recorder(crawler)
         for source in to_run:
@@ -145,6 +147,9 @@ def _start_pool(settings: dict[str, Any], context: CrawlContext, stack: contextl
     work = PageWork(build_classifier=context.build_classifier,
                     max_text_chars=int(settings["NEWSDESK_MAX_TEXT_CHARS"]), zone=settings["NEWSDESK_TIMEZONE"])
     workers = 0 if context.dry_run else worker_count(int(settings["NEWSDESK_WORKERS"]))
+    # What the process loaded lives as long as it: frozen, the collector no longer walks it at each full
+    # collection, here or in the workers (whose memory pages it then stays shared with).
+    gc.freeze()
     context.pool = PagePool(work, workers)
     stack.callback(context.pool.close)
 
