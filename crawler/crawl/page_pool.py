@@ -5,10 +5,10 @@ Why processes forked from the crawl: they start at once with the crawl's setting
 read, and each builds its classifier (its rules, jieba's dictionary, the encoder's graph: about a second)
 while the crawl's process imports Scrapy, reads robots.txt and the first feeds: the runner forks them before it
 imports Scrapy (so this module imports none), when the process has no thread yet and the other cores idle.
-Each page goes to a worker and comes back as a candidate (or the reason it is not one); the store's lookups and
-writes stay in the crawl's process, one writer; the pipeline stage that sends pages here is
-crawler.crawl.pipelines.PageWorkPipeline. Memory is bounded by Scrapy's back-pressure: a response counts toward SCRAPER_SLOT_MAX_ACTIVE_SIZE
-until its item has left the pipelines, and the engine downloads nothing more while that is full.
+Each page goes to a worker (crawler.crawl.pipelines.PageWorkPipeline sends it) and comes back as a candidate
+(or the reason it is not one); the store's lookups and writes stay in the crawl's process, one writer. Memory
+is bounded by Scrapy's back-pressure: a response counts toward SCRAPER_SLOT_MAX_ACTIVE_SIZE until its item has
+left the pipelines, and the engine downloads nothing more while that is full.
 """
 
 from __future__ import annotations
