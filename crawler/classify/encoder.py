@@ -14,15 +14,18 @@ the numpy BERT before it on one core, its rows equal to numpy's (within 2e-7), s
 numpy's (README, "Sections and relevance"). The int8 precisions are faster but cost TNEWS's blend, measured
 with `benchmarks/classify.py --precision`: "int8" (every product, 3.7x) 0.522 -> 0.517, "int8-dense" (the
 attention left in float32, 3.1x) 0.519, "int8-ffn" (2.7x) 0.520; THUCNews at 1,000 labels by 0.001 at most.
-The graph file is kept beside the weights, built once.
+The graph file is kept beside the weights, built once, and so is the weights' SHA-256 (their identity), so that
+a process starting does not read 100 MB to name its encoder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from collections import OrderedDict
@@ -32,6 +35,7 @@ import numpy as np
 
 from crawler.classify.encoder_graph import MissingTensor, open_graph
 from crawler.classify.weights import WeightsError, read_weights
+from crawler.configuration.atomic_files import write_atomically
 from crawler.configuration.sections import Newsletter
 from crawler.errors import NewsdeskError
 
@@ -96,7 +100,7 @@ class Encoder:
             raise NewsdeskError(f"encoder {folder}: only BERT models with gelu are supported, "
                                 f"not {config.get('model_type')}/{config.get('hidden_act')}")
         weights_path = weights_file(folder)
-        fingerprint = sha256_of(weights_path)[:16]
+        fingerprint = weights_fingerprint(weights_path)[:16]
         # Which weights, run how: a model trained with one encoder must not run with another. The precisions'
         # features are within a cosine of 0.998 of those of the float32 numpy BERT that came before (whose
         # identity had no precision); a trained model reads its weights in any of them (reads_like).
@@ -183,6 +187,31 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def weights_fingerprint(path: Path) -> str:
+    """The SHA-256 of a weights file, remembered in a note beside it (NAME.sha256.json) under the file's size,
+    mtime and inode: every crawl worker names its encoder by it, and hashing 100 MB took 0.2 s a process.
+    A note that does not match the file, or cannot be read, is written again; a folder that cannot be written
+    gets the file hashed every time."""
+    note = path.with_name(f"{path.name}.sha256.json")
+    key = _file_key(path)
+    try:
+        remembered = json.loads(note.read_text(encoding="utf-8"))
+        if remembered["file"] == key and re.fullmatch("[0-9a-f]{64}", remembered["sha256"]):
+            return remembered["sha256"]
+    except (OSError, ValueError, TypeError, KeyError):   # no note yet, or a damaged one: hashed again below
+        pass
+    digest = sha256_of(path)
+    if _file_key(path) == key:    # not changed while it was read: the digest is this key's
+        with contextlib.suppress(OSError):
+            write_atomically(note, json.dumps({"file": key, "sha256": digest}).encode())
+    return digest
+
+
+def _file_key(path: Path) -> dict[str, int]:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino}
 
 
 _loaded: dict[Path, Encoder] = {}

@@ -3,15 +3,18 @@ reactor's thread and on every core, while the crawl's own process keeps the netw
 
 Why processes forked from the crawl: they start at once with the crawl's settings and the learned model it
 read, and each builds its classifier (its rules, jieba's dictionary, the encoder's graph: about a second)
-while the crawl's process reads robots.txt and the first feeds. Each page goes to a worker and comes back as a
-candidate (or the reason it is not one); the store's lookups and writes stay in the crawl's process, one
-writer. Memory is bounded by Scrapy's back-pressure: a response counts toward SCRAPER_SLOT_MAX_ACTIVE_SIZE
-until its item has left the pipelines, and the engine downloads nothing more while that is full.
+while the crawl's process imports Scrapy, reads robots.txt and the first feeds: the runner forks them before it
+imports Scrapy (so this module imports none), when the process has no thread yet and the other cores idle.
+Each page goes to a worker (crawler.crawl.pipelines.PageWorkPipeline sends it) and comes back as a candidate
+(or the reason it is not one); the store's lookups and writes stay in the crawl's process, one writer. Memory
+is bounded by Scrapy's back-pressure: a response counts toward SCRAPER_SLOT_MAX_ACTIVE_SIZE until its item has
+left the pipelines, and the engine downloads nothing more while that is full.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -19,12 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
-from scrapy.exceptions import DropItem, NotConfigured
-
 from crawler.articles import FetchedPage, PageWork, Worked
-from crawler.crawl.context import context_of
-from crawler.crawl.pipelines import NotText, Skipped
-from crawler.crawl.runs import RunBook
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +38,7 @@ def _adopt(work: PageWork) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     work.prepare()   # the classifier, loaded here while the crawl's process sends its first requests
+    gc.freeze()      # and kept for the worker's life: the collector need not walk it again
 
 
 def _work(page: FetchedPage) -> Worked:
@@ -64,7 +63,8 @@ class PagePool:
         if workers > 0:
             self.executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_adopt,
                                                 initargs=(work,))
-            # Fork them now, before Scrapy's reactor starts threads: a fork in a threaded process can deadlock.
+            # Fork them now, before any thread starts (Scrapy's reactor has threads): a fork in a threaded process
+            # can deadlock.
             # A "fork" pool forks all its workers in the first submit; not waiting for the answer lets the crawl
             # start while they load the classifier.
             self.executor.submit(_ready)
@@ -84,30 +84,3 @@ class PagePool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
-
-
-class PageWorkPipeline:
-    """FetchedPage -> Candidate, worked in the crawl's pool (crawler/articles.py says what is done): extracted,
-    canonical, fingerprinted and classified; a page that is not an article is dropped with its reason."""
-
-    def __init__(self, pool: PagePool, runs: RunBook | None) -> None:
-        self.pool = pool
-        self.runs = runs
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        context = context_of(crawler)
-        if context is None or context.pool is None:
-            raise NotConfigured("no page pool: the crawl's runner makes one")
-        return cls(context.pool, context.runs)
-
-    async def process_item(self, page: FetchedPage, spider=None):
-        worked = await self.pool.run(page)
-        run = self.runs.get(page.source) if self.runs is not None else None
-        if run is not None:
-            for url, message in worked.notes:
-                run.tally.note(url, message)
-        if worked.refusal is not None:
-            kind = {"skipped": Skipped, "not_text": NotText}.get(worked.refusal.kind, DropItem)
-            raise kind(str(worked.refusal))
-        return worked.candidate

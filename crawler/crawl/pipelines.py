@@ -1,5 +1,5 @@
-"""Item pipeline stages of the crawl's one writer: find copies (exact or near) and store (not in a dry run); the
-work before them runs in the page pool (crawler/crawl/page_pool.py)."""
+"""Item pipeline stages: a page worked in the page pool (crawler/crawl/page_pool.py), then, in the crawl's one
+writer, its copies found (exact or near) and the candidate stored (not in a dry run)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import logging
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.articles import Candidate, classify
+from crawler.articles import Candidate, FetchedPage, classify
 from crawler.crawl.context import context_of, runs_of, store_of, writable_store_of
+from crawler.crawl.page_pool import PagePool
+from crawler.crawl.runs import RunBook
 from crawler.dedup.exact import ExactCopies
 from crawler.dedup.fingerprints import fingerprint
 from crawler.dedup.near_duplicates import (
@@ -36,6 +38,33 @@ class Duplicate(DropItem):
 
 class NotText(DropItem):
     """The page's text is not text (decoded binary, no words): an error for its URL, nothing stored."""
+
+
+class PageWorkPipeline:
+    """FetchedPage -> Candidate, worked in the crawl's pool (crawler/articles.py says what is done): extracted,
+    canonical, fingerprinted and classified; a page that is not an article is dropped with its reason."""
+
+    def __init__(self, pool: PagePool, runs: RunBook | None) -> None:
+        self.pool = pool
+        self.runs = runs
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        context = context_of(crawler)
+        if context is None or context.pool is None:
+            raise NotConfigured("no page pool: the crawl's runner makes one")
+        return cls(context.pool, context.runs)
+
+    async def process_item(self, page: FetchedPage, spider=None):
+        worked = await self.pool.run(page)
+        run = self.runs.get(page.source) if self.runs is not None else None
+        if run is not None:
+            for url, message in worked.notes:
+                run.tally.note(url, message)
+        if worked.refusal is not None:
+            kind = {"skipped": Skipped, "not_text": NotText}.get(worked.refusal.kind, DropItem)
+            raise kind(str(worked.refusal))
+        return worked.candidate
 
 
 class DuplicatePipeline:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, TextIO
 
-from scrapy import signals
-
 from crawler.crawl.runs import run_closed, run_opened
 
 
@@ -39,6 +37,8 @@ class CrawlProgress:
 
     def watch(self, crawler) -> None:
         """Follow the crawl's runs through its crawler's signals."""
+        from scrapy import signals   # here: the crawl's page workers are forked before Scrapy loads
+
         crawler.signals.connect(self.source_started, signal=run_opened, weak=False)
         crawler.signals.connect(self.source_finished, signal=run_closed, weak=False)
         if self.articles:

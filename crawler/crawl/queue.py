@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import signal
-import threading
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -18,6 +16,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.configuration.sources import Source
+from crawler.crawl.interruption import Interruption
 from crawler.crawl.runs import SourceRun
 from crawler.formats.canonical import site_of
 
@@ -26,38 +25,6 @@ logger = logging.getLogger(__name__)
 # A graceful stop waits for the downloads in flight; a site trickling a page must not hold an interrupt
 # for the whole download timeout, so after this long the reactor is stopped and the crawl closes the runs.
 GRACE_SECONDS = 3.0
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
-class Interruption:
-    """The first SIGINT or SIGTERM asks the crawl to stop; a second one to stop at once."""
-
-    def __init__(self) -> None:
-        self.signum: int | None = None
-        self.listener: Callable[[bool], None] | None = None   # called in the reactor's thread
-
-    def received(self, signum: int, frame: Any = None) -> None:
-        first = self.signum is None
-        if first:
-            self.signum = signum
-        if self.listener is not None:
-            from twisted.internet import reactor
-            reactor.callFromThread(self.listener, first)
-
-
-@contextlib.contextmanager
-def interruptible() -> Iterator[Interruption]:
-    """Catch SIGINT and SIGTERM while the block runs (Python's own handlers come back afterwards)."""
-    interruption = Interruption()
-    if threading.current_thread() is not threading.main_thread():   # only the main thread may set handlers
-        yield interruption
-        return
-    previous = {signum: signal.signal(signum, interruption.received) for signum in STOP_SIGNALS}
-    try:
-        yield interruption
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 class SourceQueue:

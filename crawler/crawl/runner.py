@@ -1,19 +1,18 @@
 """Run a crawl of some sources in this process: one Scrapy crawler for all, one store, a result per source.
 
 Scrapy's reactor cannot restart in a process, so this runs once per process; the scheduler starts a
-`newsdesk crawl` subprocess for each crawl.
+`newsdesk crawl` subprocess for each crawl. Scrapy is imported only after the page pool's workers are forked
+(crawler/crawl/page_pool.py): they build their classifiers on the other cores while this process loads it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
 from dataclasses import dataclass
-from typing import TextIO
-
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from typing import TYPE_CHECKING, Any, TextIO
 
 from crawler.articles import PageWork
 from crawler.classify.encoder import check_encoder
@@ -22,17 +21,18 @@ from crawler.configuration.home import Home
 from crawler.configuration.sections import Newsletter
 from crawler.configuration.sources import Source, SourcesConfig
 from crawler.crawl.context import CrawlContext
+from crawler.crawl.interruption import Interruption, interruptible
 from crawler.crawl.items import RunTally
 from crawler.crawl.page_pool import PagePool, worker_count
-from crawler.crawl.progress import CrawlProgress
-from crawler.crawl.queue import CrawlQueue, Interruption, SourceQueue, interruptible
-from crawler.crawl.recorder import RunRecorder
-from crawler.crawl.retry_after import backing_off_note
-from crawler.crawl.run_stop import SHUTDOWN
 from crawler.crawl.runs import SourceRun, run_closed
 from crawler.crawl.settings import scrapy_settings
 from crawler.errors import NewsdeskError
 from db import Store, StoreError, run_status
+
+if TYPE_CHECKING:
+    from crawler.crawl.progress import CrawlProgress
+    from crawler.crawl.queue import SourceQueue
+    from crawler.crawl.recorder import RunRecorder
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +82,11 @@ def run_crawl(home: Home, sources: list[Source], *, config: SourcesConfig | None
         if progress is not None:
             progress.loading(str(newsletter.classifier["encoder"]))
         check_encoder(newsletter)  # so does a named encoder that is not installed
-        settings = Settings(scrapy_settings(config.settings))
-        settings.set("LOG_LEVEL", log_level)
+        settings = scrapy_settings(config.settings)
+        settings["LOG_LEVEL"] = log_level
         if max_items is not None:
-            settings.set("NEWSDESK_MAX_ITEMS", max_items)
-        settings.set("NEWSDESK_TIMEZONE", newsletter.timezone)   # dates without an offset, times in run messages
+            settings["NEWSDESK_MAX_ITEMS"] = max_items
+        settings["NEWSDESK_TIMEZONE"] = newsletter.timezone   # dates without an offset, times in run messages
         try:
             context = stack.enter_context(CrawlContext.opened(home.database, dry_run=dry_run))
             # Retrained first when due, the model read (a damaged one is said per source); the page pool's
@@ -98,13 +98,22 @@ def run_crawl(home: Home, sources: list[Source], *, config: SourcesConfig | None
                       interruption, scheduled)
 
 
-def _crawl(settings: Settings, context: CrawlContext, stack: contextlib.ExitStack, sources: list[Source],
+def _crawl(settings: dict[str, Any], context: CrawlContext, stack: contextlib.ExitStack, sources: list[Source],
            sites_at_once: int, progress: CrawlProgress | None, interruption: Interruption,
            scheduled: bool) -> list[SourceResult]:
+    zone = settings["NEWSDESK_TIMEZONE"]
     backoffs = context.store.backoffs(scheduled=scheduled) if context.store is not None else {}
-    results = {s.name: SourceResult(s, RunTally(), not_run=backing_off_note(*backoffs[s.name], settings.get("NEWSDESK_TIMEZONE")))
-               for s in sources if s.name in backoffs}
     to_run = [s for s in sources if s.name not in backoffs]
+    if to_run:
+        _start_pool(settings, context, stack)
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from crawler.crawl.queue import CrawlQueue, SourceQueue
+    from crawler.crawl.retry_after import backing_off_note
+
+    results = {s.name: SourceResult(s, RunTally(), not_run=backing_off_note(*backoffs[s.name], zone))
+               for s in sources if s.name in backoffs}
     store = context.writable_store
 
     def begin(source: Source) -> SourceRun:
@@ -112,13 +121,7 @@ def _crawl(settings: Settings, context: CrawlContext, stack: contextlib.ExitStac
         return context.runs.start(source, store.start_run(source.name) if store is not None else None)
 
     if to_run:
-        work = PageWork(build_classifier=context.build_classifier,
-                        max_text_chars=settings.getint("NEWSDESK_MAX_TEXT_CHARS"), zone=settings.get("NEWSDESK_TIMEZONE"))
-        # Forked before Scrapy starts (crawler/crawl/page_pool.py); a dry run (`sources test`) works in its own process.
-        workers = 0 if context.dry_run else worker_count(settings.getint("NEWSDESK_WORKERS"))
-        context.pool = PagePool(work, workers)
-        stack.callback(context.pool.close)
-        process = CrawlerProcess(settings)
+        process = CrawlerProcess(Settings(settings))
         if progress is not None:
             progress.starting(len(to_run))
         crawler = process.create_crawler("sources")
@@ -127,6 +130,7 @@ def _crawl(settings: Settings, context: CrawlContext, stack: contextlib.ExitStac
         queue = SourceQueue(to_run, sites_at_once=sites_at_once, begin=begin)
         crawler.signals.connect(queue.finished, signal=run_closed)
         crawl = CrawlQueue(process, crawler, queue, interruption=interruption, context=context)
+        gc.freeze()   # Scrapy and the crawler, loaded since the fork: kept for the crawl's life, like the rest
         crawl.run()
         recorder = _recorder(crawler)
         for source in to_run:
@@ -134,6 +138,20 @@ def _crawl(settings: Settings, context: CrawlContext, stack: contextlib.ExitStac
     for result in results.values():
         result.stopped_by = interruption.signum
     return [results[s.name] for s in sources]
+
+
+def _start_pool(settings: dict[str, Any], context: CrawlContext, stack: contextlib.ExitStack) -> None:
+    """The page pool, its workers forked now: before Scrapy is imported, let alone started, so that they build
+    their classifiers while this process loads it (crawler/crawl/page_pool.py). A dry run (`sources test`) works
+    in its own process."""
+    work = PageWork(build_classifier=context.build_classifier,
+                    max_text_chars=int(settings["NEWSDESK_MAX_TEXT_CHARS"]), zone=settings["NEWSDESK_TIMEZONE"])
+    workers = 0 if context.dry_run else worker_count(int(settings["NEWSDESK_WORKERS"]))
+    # What the process loaded lives as long as it: frozen, the collector no longer walks it at each full
+    # collection, here or in the workers (whose memory pages it then stays shared with).
+    gc.freeze()
+    context.pool = PagePool(work, workers)
+    stack.callback(context.pool.close)
 
 
 def _result(source: Source, context: CrawlContext, queue: SourceQueue, failure: BaseException | None,
@@ -155,6 +173,8 @@ def _result(source: Source, context: CrawlContext, queue: SourceQueue, failure: 
                 tally.error(None, f"the run could not be recorded: {exc}")
         return SourceResult(source, tally)
     if not run.closed:
+        from crawler.crawl.run_stop import SHUTDOWN
+
         if failure is not None:
             run.tally.error(None, f"could not run: {_one_line(failure)}")
         if recorder is not None:
@@ -184,6 +204,8 @@ def _not_started(stack: contextlib.ExitStack, home: Home, dry_run: bool, sources
 
 
 def _recorder(crawler) -> RunRecorder | None:
+    from crawler.crawl.recorder import RunRecorder
+
     try:
         return crawler.get_extension(RunRecorder)
     except (AttributeError, RuntimeError):   # the crawler was not built that far
@@ -214,4 +236,6 @@ def exit_code(results: list[SourceResult]) -> int:
 
 def configure_progress(stream: TextIO = sys.stderr) -> CrawlProgress | None:
     """A line per source and per article on a terminal; nothing for cron (the summary says it all)."""
+    from crawler.crawl.progress import CrawlProgress
+
     return CrawlProgress.to_stream(stream) if stream.isatty() else None

@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy import Request
-
 from crawler.configuration.sources import Source
 from crawler.crawl.items import RunTally
 
@@ -93,6 +91,8 @@ class RunBook:
 
     def counted(self, run: SourceRun, outputs: Iterable[Any] | None) -> Iterator[Any]:
         """A callback's outputs, each counted as in flight for its run; the request it answers ends with them."""
+        from scrapy import Request   # here: the runner forks its page workers before Scrapy loads (page_pool.py)
+
         try:
             for output in outputs or ():
                 if isinstance(output, Request):

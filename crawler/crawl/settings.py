@@ -81,7 +81,7 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
         },
         "SPIDER_MODULES": ["spiders"],
         "ITEM_PIPELINES": {
-            "crawler.crawl.page_pool.PageWorkPipeline": 100,
+            "crawler.crawl.pipelines.PageWorkPipeline": 100,
             "crawler.crawl.pipelines.DuplicatePipeline": 300,
             "crawler.crawl.pipelines.StorePipeline": 900,
         },

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from support.classify_fixtures import INSTALLED, needs_m3e  # noqa: F401  (fixture)
 
-from crawler.classify.encoder import Encoder, load_encoder
+from crawler.classify.encoder import Encoder, load_encoder, sha256_of
 from crawler.articles import PageWork
 from crawler.crawl.page_pool import PagePool
 
@@ -134,6 +134,45 @@ def operators(graph: Path) -> dict[str, int]:
 
     nodes = onnx.load(graph).graph.node
     return {op: sum(n.op_type == op for n in nodes) for op in ("Attention", "QAttention", "MatMul", "MatMulInteger")}
+
+
+def fingerprint_of(encoder: Encoder) -> str:
+    return encoder.identity.split(":")[1]
+
+
+def test_the_weights_are_hashed_once_and_again_when_their_file_changes(tmp_path):
+    folder = tiny_bert(tmp_path / "tiny")
+    weights = folder / "model.safetensors"
+    first = fingerprint_of(Encoder(folder))
+    assert first == sha256_of(weights)[:16]
+    before = weights.stat()
+    with weights.open("r+b") as handle:   # the same size and inode; the mtime put back: the note is trusted
+        handle.seek(-4, os.SEEK_END)
+        handle.write(struct.pack("<f", 0.5))
+    os.utime(weights, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert fingerprint_of(Encoder(folder)) == first, "remembered, not read again"
+    os.utime(weights, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))   # same size, new mtime
+    changed = fingerprint_of(Encoder(folder))
+    assert changed == sha256_of(weights)[:16] != first
+    weights.write_bytes(weights.read_bytes()[:-4] + struct.pack("<f", 0.25))   # another size
+    assert fingerprint_of(Encoder(folder)) == sha256_of(weights)[:16] != changed
+
+
+def test_a_damaged_fingerprint_note_is_written_again_and_one_that_cannot_be_written_is_not_needed(tmp_path):
+    folder = tiny_bert(tmp_path / "tiny")
+    weights = folder / "model.safetensors"
+    right = sha256_of(weights)
+    note = folder / "model.safetensors.sha256.json"
+    Encoder(folder)
+    for damage in ("", "{half", "[]", '"text"', '{"file": 1}', json.dumps({**json.loads(note.read_text()),
+                                                                           "sha256": "not a digest"})):
+        note.write_text(damage)
+        assert fingerprint_of(Encoder(folder)) == right[:16], damage
+        assert json.loads(note.read_text())["sha256"] == right, damage
+    note.unlink()
+    note.mkdir()                     # the name is taken by a folder: the note cannot be written
+    assert fingerprint_of(Encoder(folder)) == right[:16]
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [], "no temporary file left"
 
 
 def test_each_precision_quantises_its_own_products(tmp_path):
