@@ -18,6 +18,8 @@ import gc
 import logging
 import os
 import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -29,16 +31,27 @@ logger = logging.getLogger(__name__)
 # This worker process's PageWork, set once by the pool's initializer (inherited through fork, never pickled).
 # The crawl's own process never sets it.
 _work_in_this_worker: PageWork | None = None
+PARENT_CHECK_SECONDS = 1.0
 
 
-def _adopt(work: PageWork) -> None:
+def _adopt(work: PageWork, crawl: int) -> None:
     global _work_in_this_worker
     _work_in_this_worker = work
     # Ctrl-C reaches every process of the terminal's group: the crawl decides how to stop, not its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_end_with, args=(crawl,), name="crawl-watch", daemon=True).start()
     work.prepare()   # the classifier, loaded here while the crawl's process sends its first requests
     gc.freeze()      # and kept for the worker's life: the collector need not walk it again
+
+
+def _end_with(crawl: int) -> None:
+    """End this worker when the crawl's process is gone. A crawl killed outright (the scheduler's hard time limit,
+    kill -9, the OOM killer) cannot close its pool, and a forked worker never sees its queue's pipe close (it
+    holds the pipe's other end itself): it would wait, and hold its memory, for ever."""
+    while os.getppid() == crawl:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _work(page: FetchedPage) -> Worked:
@@ -62,7 +75,7 @@ class PagePool:
         self.executor: ProcessPoolExecutor | None = None
         if workers > 0:
             self.executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_adopt,
-                                                initargs=(work,))
+                                                initargs=(work, os.getpid()))
             # Fork them now, before any thread starts (Scrapy's reactor has threads): a fork in a threaded process
             # can deadlock.
             # A "fork" pool forks all its workers in the first submit; not waiting for the answer lets the crawl

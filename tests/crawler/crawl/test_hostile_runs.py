@@ -283,6 +283,37 @@ def test_a_signal_stops_the_crawl_and_closes_every_run(server, second_server, tm
         assert any(line.startswith(f"{name} ") and "interrupted" in line for line in lines)
 
 
+def test_a_crawl_killed_outright_leaves_no_worker_behind(server, tmp_path):
+    # The scheduler's hard time limit, kill -9 or the OOM killer end the crawl's process without a word: its
+    # page workers must end with it, not wait for pages for ever (each holds a few hundred MB).
+    import psutil
+
+    server.add("/slow.html", trickle(chunks=120, delay=0.5))
+    server.add("/slow.xml", rss(server, [("一条慢新闻", "/slow.html")]), content_type="application/rss+xml")
+    home = new_home(tmp_path, [{"name": "slow", "kind": "feed", "url": f"{server.url}/slow.xml"}], timeout=60,
+                    workers=2)
+    process = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "--home", str(home), "crawl"], cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 or not fetched(server, "/slow.html"):
+            assert process.poll() is None, "the crawl ended by itself"
+            assert time.monotonic() < deadline, "the crawl never got going"
+            workers = psutil.Process(process.pid).children()
+            time.sleep(0.1)
+        process.kill()
+        process.wait()
+        gone, alive = psutil.wait_procs(workers, timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    for worker in alive:
+        worker.kill()
+    assert not alive, f"workers left running: {[w.pid for w in alive]}"
+
+
 # -- 4. Retry-After ----------------------------------------------------------------------------------
 
 
