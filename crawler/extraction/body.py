@@ -57,8 +57,9 @@ def extract_body(root: etree._Element, blocks: list[Block], title: str | None, u
     if is_cjk(density_text) and len(density_text) >= MIN_DENSITY_CHARS:
         return Body(density_text, *span, method="density")
 
+    page = joined_chunks(without_layout_tables(root))
     # Trafilatura keeps <pre> text as it stands; a hostile page pads it with a megabyte of spaces.
-    trafilatura_lines = [normalise_space(line) for line in _trafilatura(joined_chunks(without_layout_tables(root)), url).split("\n")
+    trafilatura_lines = [normalise_space(line) for line in _trafilatura(page, url).split("\n")
                          if not _EMPTY_TABLE_ROW.match(line)]
     trafilatura_text = "\n".join(strip_furniture(trafilatura_lines, title))
     # The density span may run on into a sidebar's widgets: only the prose outside furniture weighs here.

@@ -222,7 +222,8 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modifi
 
 def _modified_offsets(metadata: PageMetadata) -> list[timedelta]:
     values = [value for name in _MODIFIED_META for value in metadata.meta.get(name, [])]
-    values += [article["dateModified"] for article in metadata.articles() if isinstance(article.get("dateModified"), str)]
+    values += [article["dateModified"] for article in metadata.articles()
+               if isinstance(article.get("dateModified"), str)]
     offsets = []
     for value in values:
         for found in parse_date_value(value, "modified"):

@@ -9,9 +9,9 @@ from lxml import etree
 
 from crawler.cjk import HAN
 from crawler.extraction.document import body_elements, normalise_space
-from crawler.formats.canonical import site_of
 from crawler.extraction.hints import class_words
 from crawler.extraction.metadata import PageMetadata, json_ld_text
+from crawler.formats.canonical import site_of
 
 # What sites put between the headline and their own name in <title>: "标题_新华网", "标题 - 人民网",
 # "Title | Site", "Title – Site", "标题--中国政府网", "标题｜澎湃新闻", "…之城！-新华网".
@@ -25,7 +25,8 @@ _DASHES = str.maketrans("–—−", "---")      # <title> and <h1> often differ
 _NOT_ALNUM = re.compile(r"\W+")
 _TRAILING_SEPARATORS = re.compile(r"(?:\s*[-–—_|｜]){2,}\s*$")
 # A part of a title that is a host name is the site's ("海姑娘 | blog.wenxuecity.com").
-_HOST_NAME = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|gov|edu|info|io|co)(?:\.[a-z]{2})?", re.IGNORECASE)
+_HOST_NAME = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|gov|edu|info|io|co)(?:\.[a-z]{2})?",
+                        re.IGNORECASE)
 # Short headings of a template's boxes ("Blog统计", "公告"), never a story's headline.
 _FURNITURE_HEADING = re.compile(r"导航|公告|统计|菜单|目录|搜索|友情链接|最新评论|最新文章|文章分类|日历|"
                                 r"navigation|menu|search|archives|categories|calendar|recent (posts|comments)",
