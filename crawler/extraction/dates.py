@@ -11,11 +11,11 @@ see. Then, on non-CJK pages, htmldate's reading of the date markup; then the URL
 visible date without a year (09月07日, 发布时间：10-08), its year taken from a full date the page gives for the
 same day, else inferred from the crawl's clock. htmldate's extensive search is not used: date_text reads
 the visible formats itself, and the extensive search loads dateparser (15 s on a process's first page,
-measured) to find dates in the article's sentences. A time without an
-offset is read in default_tz (the newsletter's zone), unless the page gives the same wall time an offset
-elsewhere; a moment declared in UTC is written in the page's own offset when the page states its local time
-too (or its modification time with an offset), so the day is the one its readers saw. The crawl time itself
-is never used as a date.
+measured) to find dates in the article's sentences. A WeChat article's moment is in its script (var ct).
+A time without an offset is read in default_tz (the newsletter's zone), unless the page gives the same wall
+time an offset elsewhere; a moment declared in UTC is written in the page's own offset when the page states
+its local time too (or its modification time with an offset), so the day is the one its readers saw. The
+crawl time itself is never used as a date.
 """
 
 from __future__ import annotations
