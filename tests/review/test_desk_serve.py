@@ -29,6 +29,18 @@ def test_review_serves_the_desk_until_ctrl_c(home):
         desk.stop()
 
 
+def test_the_desk_stops_on_ctrl_c_even_when_started_with_it_ignored(home):
+    # A background job of a script (`newsdesk review &`, or a CI job's shell) starts with SIGINT ignored, and
+    # Python then leaves it so: the desk listens for it itself.
+    desk = Running("--home", str(home), "review", "--port", "0", sigint_ignored=True)
+    try:
+        desk.wait_for(ADDRESS, timeout=60)
+        assert desk.interrupt() == 0
+        assert desk.seen[-1] == "the desk stopped"
+    finally:
+        desk.stop()
+
+
 def test_listening_beyond_this_machine_warns_about_plain_http_unless_behind_tls(home):
     desk = Running("--home", str(home), "review", "--host", "0.0.0.0", "--port", "0")
     try:
