@@ -35,16 +35,18 @@ def detect_language(metadata: PageMetadata, text: str) -> str | None:
     return None
 
 
-# Languages whose readers write a numeric date month first (05/10/2018 is May 10th): US English, and pages that
-# declare no language (the ASP portals printing M/D/YYYY). Chinese, Japanese and Korean pages write year first;
-# their M/D/YYYY dates come from the same US-made software.
-_MONTH_FIRST = {"en-us", "en-ph", "en", "zh", "ja", "ko"}
+# Where a numeric date is written month first (05/10/2018 is May 10th): US English, and an English page that
+# names no country. Chinese, Japanese and Korean pages write the year first; their N/N/YYYY dates come from
+# US-made software (the ASP portals), so they are read month first too. Everywhere else the day comes first.
+_MONTH_FIRST_LOCALES = frozenset({"en", "en-us", "en-ph"})
+_YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
 
 def writes_day_first(metadata: PageMetadata) -> bool:
-    """Whether the page's declared language writes N/N/YYYY day first (pt-BR, de, fr, en-GB...)."""
+    """Whether the page's declared language writes N/N/YYYY day first (pt-BR, de, fr, en-GB...); a page that
+    declares none is read month first."""
     declared = metadata.html_lang or metadata.first("og:locale", "content-language", "language", "dc.language")
     if not declared:
         return False
     code = declared.strip().lower().replace("_", "-")
-    return not (code in _MONTH_FIRST or code.split("-")[0] in _MONTH_FIRST - {"en"})
+    return code not in _MONTH_FIRST_LOCALES and code.split("-")[0] not in _YEAR_FIRST_LANGUAGES
