@@ -58,15 +58,19 @@ _ENDS_WITH_DATE = re.compile(r"(?:(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2})?|\d
 _DATE_LIKE = re.compile(r"(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d{2}")
 _SENTENCE_MARK = re.compile(r"[。！？!?；;，,]")
 _ADDRESS = re.compile(r"^https?://\S+$")
+_ENDS_A_SENTENCE = re.compile(r"[。！？.!?]['\"”’」）)]?$")
 _NON_WORD = re.compile(r"\W+")
 
 
 # A notice to readers of old browsers, which some templates print above the article.
+# Worded as notices are, not as a story about browsers is ("users should update their browsers" stays).
 _BROWSER_NOTICE = re.compile(
-    r"(?:update|upgrade|switch to)\b.{0,40}\bbrowser|browser\b.{0,40}\b(?:not supported|no longer supported|"
-    r"out of date|outdated)|you are (?:on|using) internet explorer|browser.{0,20}veraltet|navigateur.{0,30}"
-    r"(?:obsolète|à jour)|navegador.{0,30}(?:desatualizado|actualiza|atualize)|浏览器.{0,10}(?:版本过低|升级)|"
-    r"(?:升级|更新).{0,6}浏览器", re.IGNORECASE)
+    r"(?:please|kindly)\s+(?:update|upgrade|switch)\b.{0,30}\bbrowser|"
+    r"(?:your|this) (?:web )?browser is (?:not supported|no longer supported|out of date|outdated)|"
+    r"you are (?:on|using) (?:internet explorer|an? (?:old|outdated|unsupported) browser)|"
+    r"ihr browser ist veraltet|votre navigateur (?:est obsolète|n'est plus)|"
+    r"(?:tu|su|seu) navegador (?:está desactualizado|está desatualizado|no es compatible|não é suportado)|"
+    r"您的浏览器版本过低|请(?:升级|更新)(?:您的)?浏览器", re.IGNORECASE)
 BROWSER_NOTICE_MAX_CHARS = 240
 
 
@@ -116,14 +120,14 @@ def _headline_lines(lines: list[str], compact_title: str) -> int:
 
 def _below_a_headline_under_a_kicker(lines: list[str], compact_title: str) -> int:
     """Where the story starts when its headline comes a few short lines in, under a kicker, a section name or a
-    tool bar ("Review", "拆房屡出命案 管理形同虚设"): after the headline. Not when a paragraph of prose comes
-    before it (CNN prints the story's first paragraph above a repeated headline)."""
+    tool bar ("Review", "拆房屡出命案 管理形同虚设"): after the headline. Not when a sentence comes before it
+    (CNN prints the story's first paragraph above a repeated headline)."""
     if not compact_title:
         return 0
     for index, line in enumerate(lines[:KICKER_LINES_MAX]):
         if index and compact(line) == compact_title:
             return index + 1
-        if len(line) > KICKER_MAX_CHARS:
+        if len(line) > KICKER_MAX_CHARS or _ENDS_A_SENTENCE.search(line):
             return 0
     return 0
 

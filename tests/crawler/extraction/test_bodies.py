@@ -252,6 +252,10 @@ def test_a_browser_notice_a_reprint_notice_and_the_pages_address_are_not_the_sto
               "<p>https://www.example.com/articles/home-depot-stock-51574168486</p>")
     text = extract(_story_page(before)).text
     assert text.startswith("Shares of the retailer fell"), text[:200]
+    # A story about browsers is not a notice.
+    story = ("<p>Users should update their browsers to fix the flaw, the company said on Tuesday.</p>"
+             "<p>Home Depot stock falls after its earnings release</p>")
+    assert extract(_story_page(story)).text.startswith("Users should update their browsers")
 
 
 def test_a_kicker_above_a_repeated_headline_is_header_but_a_paragraph_above_it_is_the_story():
