@@ -87,35 +87,35 @@ class MarkupHints:
 
     def factor(self, element: etree._Element | None) -> float:
         """The hint of the element's nearest marked ancestor (itself included)."""
-        path = []
-        factor = 1.0
-        while element is not None:
-            if element in self._factors:
-                factor = self._factors[element]
-                break
-            path.append(element)
-            own = element_hint(element)
-            if own != 1.0:
-                factor = own
-                break
-            element = element.getparent()
-        for visited in path:
-            self._factors[visited] = factor
-        return factor
+        return _nearest(element, self._factors, _marked_hint, 1.0, lambda _: True)
 
     def in_other_item(self, element: etree._Element | None) -> bool:
         """The element sits in a comment, an embedded post, a teaser list or an infobox, not in the article."""
-        path = []
-        found = False
-        while element is not None and isinstance(element.tag, str) and element.tag not in ("body", "html"):
-            if element in self._other_item:
-                found = self._other_item[element]
-                break
-            path.append(element)
-            if is_other_item(element):
-                found = True
-                break
-            element = element.getparent()
-        for visited in path:
-            self._other_item[visited] = found
-        return found
+        return _nearest(element, self._other_item, lambda e: True if is_other_item(e) else None, False,
+                        lambda e: isinstance(e.tag, str) and e.tag not in ("body", "html"))
+
+
+def _marked_hint(element: etree._Element) -> float | None:
+    hint = element_hint(element)
+    return hint if hint != 1.0 else None
+
+
+def _nearest(element, cache: dict, judge, default, within):
+    """What judge says of the element's nearest ancestor (itself included) it says anything of (not None), while
+    within holds, else default; each element walked past remembers the answer in cache, so a page's elements are
+    each judged once."""
+    path = []
+    value = default
+    while element is not None and within(element):
+        if element in cache:
+            value = cache[element]
+            break
+        path.append(element)
+        own = judge(element)
+        if own is not None:
+            value = own
+            break
+        element = element.getparent()
+    for visited in path:
+        cache[visited] = value
+    return value
