@@ -213,7 +213,7 @@ def _declared_date(root: etree._Element, metadata: PageMetadata, hints: MarkupHi
     for candidate in candidates[1:]:
         if not best.has_time and candidate.has_time and candidate.moment.date() == best.moment.date():
             best = candidate
-    return _in_the_pages_offset(best, candidates, _modified_offsets(metadata)) if best.has_time else best
+    return _in_the_pages_offset(best, candidates, metadata) if best.has_time else best
 
 
 # Where pages state when they were modified: its offset is the site's own, also when it publishes in UTC.
@@ -232,7 +232,7 @@ def _modified_offsets(metadata: PageMetadata) -> list[timedelta]:
     return offsets
 
 
-def _in_the_pages_offset(best: FoundDate, candidates: list[FoundDate], modified_offsets: list[timedelta]) -> FoundDate:
+def _in_the_pages_offset(best: FoundDate, candidates: list[FoundDate], metadata: PageMetadata) -> FoundDate:
     """The publication moment in the offset the page itself writes it in, so that its day is the one readers
     see: a time without an offset takes the offset another statement gives the same wall time
     (2019-11-20T01:50:59 beside 2019-11-20T01:50:59Z); a UTC moment is shown in the page's local time when
@@ -252,6 +252,7 @@ def _in_the_pages_offset(best: FoundDate, candidates: list[FoundDate], modified_
             shown = _as_shown(best, candidate, tolerance=timedelta(0))
             if shown is not None:
                 return FoundDate(shown.moment.replace(second=candidate.moment.second), True, "day", candidate.source)
+    modified_offsets = _modified_offsets(metadata)   # read only for a moment declared in UTC
     if modified_offsets:
         return FoundDate(best.moment.astimezone(timezone(modified_offsets[0])), True, best.precision, best.source)
     return best

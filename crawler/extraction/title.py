@@ -65,8 +65,9 @@ def find_title(root: etree._Element, metadata: PageMetadata, url: str | None = N
 
     # The headline readers see, stated again by the page's metadata (an <h1> that is the og:title or the
     # JSON-LD headline), is the article's own, even where <title> carries a variant written for search engines.
+    stated = {_compact(_strip_site_name(text, headings, site)) for text in declared if text}
     for heading in headings:
-        if any(text and _compact(_strip_site_name(text, headings, site)) == _compact(heading) for text in declared):
+        if _compact(heading) in stated:
             return heading
     # A headline the page states twice (og:title or <h1>, and again in <title>) is the article's own;
     # when several do, the longest (a broken og:title attribute can cut the headline short).
