@@ -170,7 +170,9 @@ class SectionRules:
         profile = self.profiles[section.name]
         if not profile or not story_words:
             return
-        shared = set(profile) & set(story_words)
+        # In word order: a set's order changes from one process to the next, and with it a sum's last bits
+        # and the order of tied terms in the explanation.
+        shared = sorted(set(profile) & set(story_words))
         if not shared:
             return
         weight = lambda word: self.idf.get(word, 1.0)  # noqa: E731 -- used three times just below
