@@ -8,6 +8,8 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from crawler.classify.jieba_dictionary import load_dictionary
+
 logger = logging.getLogger(__name__)
 
 LEAD_CHARS = 240          # the first sentences: where a news story says what happened
@@ -22,14 +24,14 @@ _jieba = None
 
 
 def _segmenter():
-    """jieba, loaded once (its dictionary takes about a second) and quiet about it."""
+    """jieba, loaded once (its dictionary: crawler/classify/jieba_dictionary.py) and quiet about it."""
     global _jieba
     with _jieba_lock:
         if _jieba is None:
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
+            load_dictionary(jieba.dt)
             _jieba = jieba
     return _jieba
 
