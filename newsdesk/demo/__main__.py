@@ -8,6 +8,7 @@ import logging
 import threading
 
 from newsdesk.demo.server import DemoSite
+from review.desk.serve import stop_signals_as_interrupt
 
 logger = logging.getLogger(__name__)
 
@@ -20,13 +21,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="the day the articles' dates are relative to (default: today in Asia/Shanghai)")
     args = parser.parse_args(argv)
     site = DemoSite(host=args.host, port=args.port, today=args.today)
-    print(site.start(), flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        site.stop()
+    # Ctrl-C or SIGTERM stops it, even started in a script's background, from the moment the address is printed.
+    with stop_signals_as_interrupt():
+        try:
+            print(site.start(), flush=True)
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            site.stop()
 
 
 if __name__ == "__main__":

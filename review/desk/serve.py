@@ -39,9 +39,9 @@ def plain_http_warning(host: str, behind_tls_proxy: bool) -> str | None:
 
 
 @contextmanager
-def _stop_signals_as_interrupt():
-    """SIGTERM (a service manager stopping the desk) ends it as Ctrl-C does, and so does SIGINT even when the
-    desk was started with it ignored (from a script, `newsdesk review &`: Python then leaves it ignored)."""
+def stop_signals_as_interrupt():
+    """SIGTERM (a service manager stopping a server) ends it as Ctrl-C does, and so does SIGINT even when the
+    server was started with it ignored (from a script, `newsdesk review &`: Python then leaves it ignored)."""
     def interrupt(_signum, _frame):
         raise KeyboardInterrupt
     previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
@@ -69,7 +69,7 @@ def serve_desk(home: Home, *, host: str = "127.0.0.1", port: int = 8000, behind_
     shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     address = f"http://{shown_host}:{bound_port}/"
     warning = plain_http_warning(host, behind_tls_proxy)
-    with _stop_signals_as_interrupt():
+    with stop_signals_as_interrupt():
         try:   # from here on, Ctrl-C is the way to stop: the address printed means it can be used
             if warning:
                 echo(warning)

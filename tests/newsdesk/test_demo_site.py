@@ -19,6 +19,7 @@ from lxml import etree
 
 from db import clock
 from newsdesk.demo import DemoSite, demo_catalogue, demo_sources
+from support.desk import Running
 
 pytestmark = pytest.mark.clock
 TODAY = clock.today() - dt.timedelta(days=17)
@@ -387,3 +388,14 @@ def test_python_m_crawler_demo_prints_its_base_url_and_serves():
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["from-a-terminal", "started-with-ctrl-c-ignored"])
+def test_python_m_crawler_demo_stops_on_ctrl_c(sigint_ignored):
+    # A script's background job starts with SIGINT ignored, and Python leaves it so: the site listens for it itself.
+    site = Running("--port", "0", module="newsdesk.demo", sigint_ignored=sigint_ignored)
+    try:
+        site.wait_for(r"^http://127\.0\.0\.1:\d+$", timeout=60)
+        assert site.interrupt() == 0
+    finally:
+        site.stop()

@@ -85,12 +85,14 @@ def flashes(client: FlaskClient, page: str = "/") -> list[str]:
 class Running:
     """A `newsdesk` command running in its own process, its output read line by line as it comes."""
 
-    def __init__(self, *args: str, env: dict | None = None, sigint_ignored: bool = False) -> None:
-        """sigint_ignored: started as a script's `newsdesk ... &` starts it, Ctrl-C ignored from the start."""
+    def __init__(self, *args: str, env: dict | None = None, sigint_ignored: bool = False,
+                 module: str = "newsdesk.cli") -> None:
+        """sigint_ignored: started as a script's `newsdesk ... &` starts it, Ctrl-C ignored from the start;
+        module: the one `python -m` runs."""
         full_env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_HOME"}
         full_env.update(env or {})
         ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
-        self.process = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", *args], stdout=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, "-m", module, *args], stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, env=full_env, cwd=REPO,
                                         preexec_fn=ignore)
         self.lines: queue.Queue[str | None] = queue.Queue()
