@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Decoded binary is full of control characters and U+FFFD; real pages have at most a stray one (a
@@ -11,13 +12,17 @@ MAX_BAD_SHARE = 0.05
 # among its non-space characters, even a table of figures; rules, symbols and markup debris have not.
 MIN_WORD_SHARE = 0.5
 _LAYOUT = frozenset("\t\n\r")
+# Exactly the characters of categories L and N, every code point (tested): most of any text, counted at once.
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
 _SENTENCE_ENDS = "。！？；.!?;…"
 
 
 def not_text_reason(text: str) -> str | None:
     """Why the text is not text (e.g. "38% control or undecodable characters"), or None when it reads as text."""
-    bad = words = visible = 0
-    for ch in text:
+    rest = _LETTERS_AND_DIGITS.sub("", text)
+    bad = 0
+    words = visible = len(text) - len(rest)
+    for ch in rest:
         category = unicodedata.category(ch)
         if ch in _LAYOUT or category[0] == "Z":
             continue

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import sys
+import unicodedata
 
 import pytest
 
@@ -81,3 +83,37 @@ def test_one_huge_paragraph_is_cut_at_a_word_or_sentence_end():
     assert len(cut) <= 1_000 and cut.endswith("。")
     unbroken = "数" * 5_000
     assert cut_to_limit(unbroken, 1_000) == "数" * 1_000
+
+
+def per_character_reason(text: str) -> str | None:
+    """The rule one character at a time, as it reads: the reference the fast count must match."""
+    bad = words = visible = 0
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch in "\t\n\r" or category[0] == "Z":
+            continue
+        visible += 1
+        if ch == "\ufffd" or category in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            bad += 1
+        elif category[0] in "LMN":
+            words += 1
+    if not visible:
+        return None
+    if bad > visible * 0.05:
+        return f"{round(100 * bad / visible)}% control or undecodable characters"
+    if words < visible * 0.5:
+        return f"no words: only {round(100 * words / visible)}% letters or digits"
+    return None
+
+
+def test_the_count_agrees_with_the_rule_for_every_character():
+    every = [chr(code) for code in range(sys.maxunicode + 1)]
+    for start in range(0, len(every), 4096):   # each block of code points alone, then mixed with prose
+        block = "".join(every[start:start + 4096])
+        assert not_text_reason(block) == per_character_reason(block)
+        mixed = "".join(a + b for a, b in zip(block, "新闻稿 news, 2026年 ç\u0301 ١٢٣" * 200, strict=False))
+        assert not_text_reason(mixed) == per_character_reason(mixed)
+    shuffled = random.Random(7)
+    for _ in range(300):
+        text = "".join(shuffled.choice(every) for _ in range(shuffled.randrange(1, 60)))
+        assert not_text_reason(text) == per_character_reason(text)
