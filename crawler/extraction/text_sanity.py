@@ -19,6 +19,19 @@ _SENTENCE_ENDS = "。！？；.!?;…"
 
 def not_text_reason(text: str) -> str | None:
     """Why the text is not text (e.g. "38% control or undecodable characters"), or None when it reads as text."""
+    bad, words, visible = character_counts(text)
+    if not visible:
+        return None
+    if bad > visible * MAX_BAD_SHARE:
+        return f"{round(100 * bad / visible)}% control or undecodable characters"
+    if words < visible * MIN_WORD_SHARE:
+        return f"no words: only {round(100 * words / visible)}% letters or digits"
+    return None
+
+
+def character_counts(text: str) -> tuple[int, int, int]:
+    """(bad, words, visible): control, surrogate and undecodable characters; letters, marks and digits; all but
+    spacing."""
     rest = _LETTERS_AND_DIGITS.sub("", text)
     bad = 0
     words = visible = len(text) - len(rest)
@@ -29,15 +42,9 @@ def not_text_reason(text: str) -> str | None:
         visible += 1
         if ch == "\ufffd" or category in ("Cc", "Cs") or ch in "\ufffe\uffff":
             bad += 1
-        elif category[0] in "LMN":
+        elif category[0] == "M":
             words += 1
-    if not visible:
-        return None
-    if bad > visible * MAX_BAD_SHARE:
-        return f"{round(100 * bad / visible)}% control or undecodable characters"
-    if words < visible * MIN_WORD_SHARE:
-        return f"no words: only {round(100 * words / visible)}% letters or digits"
-    return None
+    return bad, words, visible
 
 
 def cut_to_limit(text: str, max_chars: int) -> str:
