@@ -32,11 +32,14 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
+from ruamel.yaml import YAML
 
 from crawler.classify.encoder_graph import MissingTensor, open_graph
 from crawler.classify.weights import WeightsError, read_weights
+from crawler.classify.text import StoryText
 from crawler.configuration.atomic_files import write_atomically
-from crawler.configuration.sections import Newsletter
+from crawler.configuration.home import default_file
+from crawler.configuration.sections import Newsletter, parse_sections
 from crawler.errors import NewsdeskError
 
 logger = logging.getLogger(__name__)
@@ -115,29 +118,25 @@ class Encoder:
             except WeightsError as exc:
                 raise NewsdeskError(f"encoder {exc}") from None
 
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(min(MAX_TOKENS, int(config.get("max_position_embeddings", 512))))
         try:
-            self.session = open_graph(graph_file, weights, config, precision)
+            self.session = open_graph(graph_file, weights, config, precision, lambda: [
+                padded([self.tokenizer.encode(text).ids]) for text in calibration_texts()])
         except MissingTensor as exc:
             raise NewsdeskError(f"encoder {folder}: the weights have no tensor {exc}; is this a BERT model?") \
                 from None
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(min(MAX_TOKENS, int(config.get("max_position_embeddings", 512))))
         self.dimensions = hidden * (self.layer_count + 1)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
+        encodings = [e.ids for e in self.tokenizer.encode_batch(texts)]
         rows = np.zeros((len(texts), self.dimensions), np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))   # similar lengths, less padding
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i]))   # similar lengths, less padding
         for start in range(0, len(order), BATCH):
             chunk = order[start:start + BATCH]
-            length = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), length), np.int64)
-            mask = np.zeros((len(chunk), length), np.float32)
-            for row, i in enumerate(chunk):
-                ids[row, :len(encodings[i].ids)] = encodings[i].ids
-                mask[row, :len(encodings[i].ids)] = 1.0
+            ids, mask = padded([encodings[i] for i in chunk])
             rows[chunk] = self.session.run(None, {"ids": ids, "mask": mask})[0]
         return rows
 
@@ -166,6 +165,30 @@ class Encoder:
             if not texts:
                 return np.zeros((0, self.dimensions), np.float32)
             return np.stack([found[t] for t in texts]).astype(np.float32)
+
+
+def padded(encodings: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """The graph's inputs for these token ids: padded to the longest, and the mask of the real tokens."""
+    ids = np.zeros((len(encodings), max(map(len, encodings))), np.int64)
+    mask = np.zeros(ids.shape, np.float32)
+    for row, tokens in enumerate(encodings):
+        ids[row, :len(tokens)] = tokens
+        mask[row, :len(tokens)] = 1.0
+    return ids, mask
+
+
+def calibration_texts() -> list[str]:
+    """What the calibrated int8 precisions are calibrated on, one story at a time as a crawl encodes them: texts
+    the package has, never a benchmark's. From the default sections.yaml: the topic's and each section's
+    description, and each example title alone and as a story's title followed by its section's description
+    as the lead (the 50-90 tokens of a crawled story)."""
+    newsletter = parse_sections(YAML(typ="safe").load(default_file("sections.yaml")), Path("sections.yaml"))
+    texts = [newsletter.topic.description]
+    for section in newsletter.sections:
+        texts.append(section.description)
+        for example in section.examples:
+            texts += [example, StoryText.of(example, section.description).encoder_text()]
+    return [text for text in texts if text]
 
 
 def reads_like(trained_with: str, identity: str) -> bool:
