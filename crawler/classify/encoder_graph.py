@@ -151,7 +151,7 @@ QUANTISED = {
 }
 # Precisions calibrated on texts before they are quantised (calibrated_graph): smoothed, biases corrected.
 CALIBRATED = frozenset({"int8-smooth"})
-SMOOTHING = 0.5          # how much of the inputs' range moves into the weights (SmoothQuant's alpha)
+SMOOTHING = 0.75         # how much of the inputs' range moves into the weights (SmoothQuant's alpha; README)
 
 
 def product_inputs(model) -> dict[str, str]:
@@ -188,7 +188,9 @@ def input_statistics(model, batches: list[tuple[np.ndarray, np.ndarray]]) -> dic
 def smoothing_scales(model, statistics: dict[str, tuple[np.ndarray, np.ndarray]],
                      alpha: float = SMOOTHING) -> dict[str, np.ndarray]:
     """SmoothQuant's per-channel scales: s_j = max|x_j|^alpha / max|W_j|^(1 - alpha), so that a channel of the
-    input with large values (which sets the whole input's int8 step) hands part of its range to its weights."""
+    input with large values (which sets the whole input's int8 step) hands part of its range to its weights.
+    No channel is enlarged (s_j >= 1): one the calibration texts saw small may be large in a story, and
+    enlarged it would set the step (with s_j free, the worst row's cosine to float32 fell from 0.9998 to 0.999)."""
     from onnx import numpy_helper
 
     weights = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
@@ -196,7 +198,7 @@ def smoothing_scales(model, statistics: dict[str, tuple[np.ndarray, np.ndarray]]
     for product, (largest, _) in statistics.items():
         rows = np.abs(weights[f"{product}.weight"]).max(1)
         scale = np.maximum(largest, 1e-5) ** alpha / np.maximum(rows, 1e-5) ** (1 - alpha)
-        scales[product] = np.clip(scale, 1e-2, 1e2).astype(np.float32)
+        scales[product] = np.clip(scale, 1.0, 1e2).astype(np.float32)
     return scales
 
 
