@@ -121,8 +121,8 @@ class Encoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(min(MAX_TOKENS, int(config.get("max_position_embeddings", 512))))
         try:
-            self.session = open_graph(graph_file, weights, config, precision, lambda: [
-                padded([self.tokenizer.encode(text).ids]) for text in calibration_texts()])
+            self.session = open_graph(graph_file, weights, config, precision,
+                                      lambda: calibration_batches(self.tokenizer))
         except MissingTensor as exc:
             raise NewsdeskError(f"encoder {folder}: the weights have no tensor {exc}; is this a BERT model?") \
                 from None
@@ -189,6 +189,13 @@ def calibration_texts() -> list[str]:
         for example in section.examples:
             texts += [example, StoryText.of(example, section.description).encoder_text()]
     return [text for text in texts if text]
+
+
+def calibration_batches(tokenizer) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The graph's inputs for the calibration texts, one text at a time (as a crawl runs it), then in batches of
+    16 as they come (a training's batches, padded)."""
+    encodings = [e.ids for e in tokenizer.encode_batch(calibration_texts())]
+    return [padded([ids]) for ids in encodings] + [padded(encodings[i:i + 16]) for i in range(0, len(encodings), 16)]
 
 
 def reads_like(trained_with: str, identity: str) -> bool:
