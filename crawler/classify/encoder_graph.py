@@ -185,12 +185,12 @@ def input_statistics(model, batches: list[tuple[np.ndarray, np.ndarray]]) -> dic
     return {product: (largest[x], (total[x] / count).astype(np.float32)) for product, x in inputs.items()}
 
 
-def smoothing_scales(model, statistics: dict[str, tuple[np.ndarray, np.ndarray]],
-                     alpha: float = SMOOTHING) -> dict[str, np.ndarray]:
+def smoothing_scales(model, statistics: dict[str, tuple[np.ndarray, np.ndarray]], alpha: float = SMOOTHING,
+                     smallest: float = 1.0) -> dict[str, np.ndarray]:
     """SmoothQuant's per-channel scales: s_j = max|x_j|^alpha / max|W_j|^(1 - alpha), so that a channel of the
     input with large values (which sets the whole input's int8 step) hands part of its range to its weights.
-    No channel is enlarged (s_j >= 1): one the calibration texts saw small may be large in a story, and
-    enlarged it would set the step (with s_j free, the worst row's cosine to float32 fell from 0.9998 to 0.999)."""
+    No channel is enlarged (s_j >= smallest, 1): one the calibration texts saw small may be large in a story,
+    and enlarged it would set the step (SmoothQuant's free s_j: README, "Measurements")."""
     from onnx import numpy_helper
 
     weights = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
@@ -198,7 +198,7 @@ def smoothing_scales(model, statistics: dict[str, tuple[np.ndarray, np.ndarray]]
     for product, (largest, _) in statistics.items():
         rows = np.abs(weights[f"{product}.weight"]).max(1)
         scale = np.maximum(largest, 1e-5) ** alpha / np.maximum(rows, 1e-5) ** (1 - alpha)
-        scales[product] = np.clip(scale, 1.0, 1e2).astype(np.float32)
+        scales[product] = np.clip(scale, smallest, 1e2).astype(np.float32)
     return scales
 
 
@@ -220,14 +220,16 @@ def correct_biases(quantised, smoothed, means: dict[str, np.ndarray]) -> None:
 
 
 def calibrated_graph(weights: dict[str, np.ndarray], config: dict, batches: list[tuple[np.ndarray, np.ndarray]],
-                     parts: tuple[str, ...], alpha: float | None = SMOOTHING, correct: bool = True):
-    """The int8 graph of these parts, calibrated on the batches (ids, mask): smoothed with alpha (None: not
-    smoothed), then quantised, then (correct) each product's bias corrected for its weights' rounding."""
+                     parts: tuple[str, ...], alpha: float | None = SMOOTHING, correct: bool = True,
+                     smallest: float = 1.0):
+    """The int8 graph of these parts, calibrated on the batches (ids, mask): smoothed with alpha and scales of
+    at least smallest (alpha None: not smoothed), then quantised, then (correct) each product's bias corrected
+    for its weights' rounding."""
     import onnx
 
     plain = build_graph(weights, config)
     statistics = input_statistics(plain, batches)
-    scales = smoothing_scales(plain, statistics, alpha) if alpha is not None else {}
+    scales = smoothing_scales(plain, statistics, alpha, smallest) if alpha is not None else {}
     smoothed = build_graph(weights, config, scales)
     with tempfile.TemporaryDirectory(prefix="newsdesk-encoder-") as scratch:
         source, target = Path(scratch) / "smoothed.onnx", Path(scratch) / "int8.onnx"
