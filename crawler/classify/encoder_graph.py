@@ -3,6 +3,10 @@
 The graph takes token ids and a mask and gives the feature rows directly: every layer's output (the
 embedding layer included) mean-pooled over the real tokens, each scaled to unit length, concatenated and
 divided by the square root of their number, so every row has unit length.
+
+The calibrated int8 precision (int8-smooth) runs the float32 graph once, when its graph is built, on texts the
+package has: each product's input range is moved into its weights (SmoothQuant) and its bias corrected for the
+rounding of its weights, so its rows stay within a cosine of 0.9998 of float32's (README, "Measurements").
 """
 
 from __future__ import annotations
