@@ -48,7 +48,13 @@ from crawler.classify.encoder import (  # noqa: E402
     encoder_path,
     weights_file,
 )
-from crawler.classify.encoder_graph import QUANTISED, build_graph, calibrated_graph, quantise, session_for  # noqa: E402
+from crawler.classify.encoder_graph import (  # noqa: E402
+    QUANTISED,
+    build_graph,
+    calibrated_graph,
+    quantise,
+    session_for,
+)
 from crawler.classify.text import StoryText  # noqa: E402
 from crawler.classify.weights import read_weights  # noqa: E402
 

@@ -37,8 +37,8 @@ import numpy as np
 from ruamel.yaml import YAML
 
 from crawler.classify.encoder_graph import MissingTensor, open_graph
-from crawler.classify.weights import WeightsError, read_weights
 from crawler.classify.text import StoryText
+from crawler.classify.weights import WeightsError, read_weights
 from crawler.configuration.atomic_files import write_atomically
 from crawler.configuration.home import default_file
 from crawler.configuration.sections import Newsletter, parse_sections

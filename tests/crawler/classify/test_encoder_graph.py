@@ -11,12 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from onnx import numpy_helper
 from support.classify_fixtures import INSTALLED, needs_m3e  # noqa: F401  (fixture)
 
+from crawler.articles import PageWork
 from crawler.classify.encoder import Encoder, load_encoder, padded, sha256_of
 from crawler.classify.encoder_graph import build_graph, product_inputs, session_for
 from crawler.classify.weights import read_weights
-from crawler.articles import PageWork
 from crawler.crawl.page_pool import PagePool
 
 HIDDEN, HEADS, LAYERS, FFN = 32, 4, 2, 64
@@ -209,7 +210,6 @@ def test_moving_each_products_input_range_into_its_weights_leaves_the_float32_ro
     rows = session_for(smoothed.SerializeToString()).run(None, {"ids": ids, "mask": mask})[0]
     expected = session_for(plain.SerializeToString()).run(None, {"ids": ids, "mask": mask})[0]
     assert np.abs(rows - expected).max() < 1e-5
-    from onnx import numpy_helper
     changed = {i.name for i in smoothed.graph.initializer} & {i.name for i in plain.graph.initializer}
     before = {i.name: numpy_helper.to_array(i) for i in plain.graph.initializer}
     assert all(not np.allclose(numpy_helper.to_array(i), before[i.name]) for i in smoothed.graph.initializer
