@@ -5,14 +5,19 @@ Run `python benchmarks/encoder.py`. Needs the encoder installed (`newsdesk class
 A crawl classifies each story alone in a worker (a batch of one), reading its title and the start of
 its lead. Inputs, read in place:
 - "stories": the 227 stories of tests/data/newsletter_sample.yaml and newsletter_actors.yaml (title, lead);
+- "story titles": their titles alone (short inputs);
 - "long": each page of ../shared/data/chinese-web-content-extraction/cleaned: its first line as the
   title, the rest as the lead, so every input fills the token limit (96);
 - THUCNews titles (the first 4,096 of test.txt), encoded in batches of 64 as a training does.
 
 Configurations: the numpy BERT Newsdesk ran until now (kept here, as the reference), onnxruntime on the
-ONNX graph built from the same weights, in float32 and quantised to int8 in several ways, and fewer
-tokens. Every configuration runs in this process, one thread (as a crawl's workers do); ratios are to
-numpy's time. Fidelity: the cosine of each story's row to the numpy row at 96 tokens (min and mean).
+ONNX graph built from the same weights, in float32 and quantised to int8 in several ways (plainly, and
+calibrated on the package's texts: crawler/classify/encoder_graph.py calibrated_graph), and fewer tokens.
+Every configuration runs in this process, one thread (as a crawl's workers do); "ratio" is to numpy's time
+(best of three passes), "vs fp32" to ORT fp32's on the long stories one at a time, the configurations
+interleaved story by story (the machine is shared). Fidelity: the cosine of each row to the numpy row at 96
+tokens (min and mean) over the stories, the story titles and the long pages; THUCNews titles (a test set
+of benchmarks/classify.py) are timed, not counted.
 """
 
 from __future__ import annotations
@@ -36,8 +41,20 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 from ruamel.yaml import YAML  # noqa: E402
 
-from crawler.classify.encoder import DEFAULT_ENCODER, encoder_path, weights_file  # noqa: E402
-from crawler.classify.encoder_graph import build_graph, quantise, session_for  # noqa: E402
+from crawler.classify.encoder import (  # noqa: E402
+    DEFAULT_ENCODER,
+    MAX_TOKENS,
+    calibration_batches,
+    encoder_path,
+    weights_file,
+)
+from crawler.classify.encoder_graph import (  # noqa: E402
+    QUANTISED,
+    build_graph,
+    calibrated_graph,
+    quantise,
+    session_for,
+)
 from crawler.classify.text import StoryText  # noqa: E402
 from crawler.classify.weights import read_weights  # noqa: E402
 
@@ -96,11 +113,11 @@ class NumpyBert:
         return np.concatenate(pooled, axis=1) / np.sqrt(len(pooled))
 
 
-def read_stories() -> list[str]:
+def read_stories(titles_only: bool = False) -> list[str]:
     texts = []
     for path in STORY_FILES:
         for story in YAML(typ="safe").load(path.read_text(encoding="utf-8"))["stories"]:
-            texts.append(StoryText.of(story["title"], story.get("lead") or "").encoder_text())
+            texts.append(StoryText.of(story["title"], "" if titles_only else story.get("lead") or "").encoder_text())
     return texts
 
 
@@ -151,6 +168,18 @@ def run(forward, prepared, count: int) -> tuple[np.ndarray, float]:
     return rows, best
 
 
+def interleaved(forwards: list, prepared, passes: int = 2) -> list[float]:
+    """Seconds per text of each forward, run one after the other on each input in turn."""
+    spent = [0.0] * len(forwards)
+    for _ in range(passes):
+        for ids, mask, _chunk in prepared:
+            for i, forward in enumerate(forwards):
+                started = time.perf_counter()
+                forward(ids, mask)
+                spent[i] += time.perf_counter() - started
+    return [seconds / passes / len(prepared) for seconds in spent]
+
+
 def cosines(rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return (rows * reference).sum(1) / np.linalg.norm(rows, axis=1) / np.linalg.norm(reference, axis=1)
 
@@ -164,7 +193,8 @@ def main() -> None:
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     weights = read_weights(weights_file(folder))
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    inputs = {"stories": read_stories(), "long": read_pages(), "titles": read_titles()}
+    inputs = {"stories": read_stories(), "story titles": read_stories(titles_only=True), "long": read_pages(),
+              "titles": read_titles()}
     lengths = {name: np.mean([len(e.ids) for e in tokenizer.encode_batch(texts)]) for name, texts in inputs.items()}
     print("inputs: " + "; ".join(f"{name} {len(texts)} (mean {lengths[name]:.0f} tokens before truncation)"
                                  for name, texts in inputs.items()))
@@ -186,21 +216,38 @@ def main() -> None:
     configurations.append(("ORT fp32", session_for(fp32), 96))
     for label, options in (("ORT int8 QInt8, per tensor", {"per_channel": False}),
                            ("ORT int8 QUInt8, per channel", {"unsigned": True}),
-                           ("ORT int8 QInt8, per channel (chosen)", {})):
+                           ("ORT int8 QInt8, per channel (int8)", {})):
         path = scratch / f"{len(configurations)}.onnx"
         quantise(fp32, path, **options)
         configurations.append((label, session_for(path), 96))
     chosen = configurations[-1][1]
+    tokenizer.enable_truncation(MAX_TOKENS)
+    calibration = calibration_batches(tokenizer)
+    tokenizer.no_truncation()
+    for label, parts, options in (
+            ("ORT int8, biases corrected", "int8", {"alpha": None}),
+            ("ORT int8, SmoothQuant a=0.5 (s free)", "int8", {"alpha": 0.5, "smallest": 1e-2}),
+            ("ORT int8, smoothed a=0.75, s>=1", "int8", {"correct": False}),
+            ("ORT int8-smooth: smoothed + biases", "int8-smooth", {}),
+            ("ORT int8-dense, smoothed + biases", "int8-dense", {})):
+        path = scratch / f"{len(configurations)}.onnx"
+        onnx.save(calibrated_graph(weights, config, calibration, QUANTISED[parts], **options), path)
+        configurations.append((label, session_for(path), 96))
     configurations += [("ORT int8, 64 tokens", chosen, 64), ("ORT int8, 48 tokens", chosen, 48),
                        ("ORT fp32, 64 tokens", configurations[1][1], 64)]
 
+    forwards = [engine if callable(engine) else (
+        lambda ids, mask, session=engine: session.run(None, {"ids": ids, "mask": mask})[0])
+        for _, engine, _ in configurations]
+    full = [i for i, (_, _, tokens) in enumerate(configurations) if tokens == 96]
+    speeds = dict(zip(full, interleaved([forwards[i] for i in full], batches(tokenizer, inputs["long"], 1, 96)),
+                      strict=True))
     reference = {}
     print(f"{'configuration (ms per story, batch of one)':<42} {'stories ms':>10} {'long ms':>8} {'ratio':>6} {'titles/s':>9} "
-          f"{'cos min':>8} {'cos mean':>9}")
+          f"{'cos min':>8} {'cos mean':>9} {'vs fp32':>8}")
     base = None
-    for label, engine, tokens in configurations:
-        forward = engine if callable(engine) else (
-            lambda ids, mask, session=engine: session.run(None, {"ids": ids, "mask": mask})[0])
+    for number, (label, _engine, tokens) in enumerate(configurations):
+        forward = forwards[number]
         figures, rows_by_input = {}, {}
         for name, texts in inputs.items():
             size = BATCH if name == "titles" else 1
@@ -208,14 +255,15 @@ def main() -> None:
             figures[name], rows_by_input[name] = seconds, rows
         if not reference:
             reference, base = rows_by_input, figures["long"]
-        similarity = np.concatenate([cosines(rows_by_input[n], reference[n]) for n in inputs])
+        similarity = np.concatenate([cosines(rows_by_input[n], reference[n]) for n in inputs if n != "titles"])
+        versus = f"{speeds[1] / speeds[number]:>7.2f}x" if number in speeds else f"{'-':>8}"
         print(f"{label:<42} {figures['stories'] * 1000:>10.2f} {figures['long'] * 1000:>8.2f} "
               f"{base / figures['long']:>5.1f}x {1 / figures['titles']:>9,.0f} {similarity.min():>8.5f} "
-              f"{similarity.mean():>9.6f}", flush=True)
+              f"{similarity.mean():>9.6f} {versus}", flush=True)
     forward = lambda ids, mask: chosen.run(None, {"ids": ids, "mask": mask})[0]  # noqa: E731
     for size in (1, 4, 16):
         _, seconds = run(forward, batches(tokenizer, inputs["long"], size, 96), len(inputs["long"]))
-        print(f"chosen, long stories in batches of {size:>2}: {seconds * 1000:.2f} ms/story")
+        print(f"int8, long stories in batches of {size:>2}: {seconds * 1000:.2f} ms/story")
 
 
 if __name__ == "__main__":
