@@ -15,7 +15,8 @@ seconds of the process and its children / wall; peak memory = the highest sum of
 - bare Scrapy: one spider fetching every page, nothing done with them;
 - plain trafilatura: decode (crawler.formats.charset) and trafilatura.extract + extract_metadata, one process;
 - Newsdesk: `newsdesk crawl` into a fresh home (fetch, extract, dedup, classify with the encoder, store), then
-  the same again with nothing changed (every feed answers 304);
+  the same again with nothing changed (every feed answers 304), then into another fresh home with the encoder in
+  int8-smooth (NEWSDESK_ENCODER_PRECISION; the operator's choice: README, "The crawl");
 - rounds: N sources (N in --rounds, default 100, 1,000 and 10,000) on up to 250 hosts (127.0.2.x, 127.0.3.x), one feed
   with one new article each (real pages again, reused round the set), then the no-change round.
 
@@ -174,15 +175,18 @@ def measured(command: list[str], env: dict | None = None) -> dict:
     return {"wall": wall, "cores": cpu / wall, "peak_mb": peak / 2**20, "stdout": stdout}
 
 
-def newsdesk(home: Path, sources: list[dict]) -> dict:
+def newsdesk(home: Path, sources: list[dict], precision: str | None = None) -> dict:
+    """`newsdesk crawl` into home (made first if absent); precision: the encoder's, when not the default."""
     import json
 
+    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    if precision:   # for init too: it encodes the sections' meanings in that precision
+        env["NEWSDESK_ENCODER_PRECISION"] = precision
     if not home.exists():
         subprocess.run([sys.executable, "-m", "newsdesk.cli", "init", str(home)], cwd=REPO, check=True,
-                       capture_output=True)
+                       capture_output=True, env={**os.environ, **env})
     (home / "sources.yaml").write_text(json.dumps({"sources": sources, "settings": SETTINGS}), encoding="utf-8")
-    result = measured([sys.executable, "-m", "newsdesk.cli", "--home", str(home), "crawl"],
-                      env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+    result = measured([sys.executable, "-m", "newsdesk.cli", "--home", str(home), "crawl"], env=env)
     result["stored"] = stored(home)
     return result
 
@@ -278,8 +282,12 @@ def main() -> None:
         print(line(f"newsdesk crawl, fresh home ({first['stored']} stored)", first, first["stored"], "articles"))
         again = newsdesk(home, sources)
         print(line("newsdesk crawl again, nothing changed (304s)", again, 0, "articles"), flush=True)
+        quick = newsdesk(Path(folder) / "home-int8", sources, precision="int8-smooth")
+        print(line(f"the same, encoder in int8-smooth ({quick['stored']} stored)", quick, quick["stored"], "articles"),
+              flush=True)
         print(f"\nend to end / plain trafilatura: {alone['wall'] / first['wall']:.2f}x "
-              f"(pages through Newsdesk per second over trafilatura's); "
+              f"(pages through Newsdesk per second over trafilatura's; "
+              f"{alone['wall'] / quick['wall']:.2f}x with the encoder in int8-smooth); "
               f"end to end / bare Scrapy: {bare['wall'] / first['wall']:.2f}x")
         for host in hosts:
             host.stop()

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from ruamel.yaml import YAML
 
-from crawler.classify.encoder_graph import MissingTensor, open_graph
+from crawler.classify.encoder_graph import QUANTISED, MissingTensor, open_graph
 from crawler.classify.text import StoryText
 from crawler.classify.weights import WeightsError, read_weights
 from crawler.configuration.atomic_files import write_atomically
@@ -51,6 +51,7 @@ MAX_TOKENS = 96            # the title and the start of the lead; longer inputs 
 BATCH = 64
 PRECISION = "fp32"         # 1.8x faster than numpy, the same rows; "int8": 3.7x, TNEWS -0.005; "int8-smooth": 3.9x,
                            # TNEWS -0.0006 (README, measurements)
+PRECISION_VARIABLE = "NEWSDESK_ENCODER_PRECISION"   # another precision for every process of a run (README)
 GRAPH_RECIPE = 1           # part of the graph file's name: raise it when encoder_graph.py builds another graph
 CACHE_ROWS = 20_000        # rows kept per process (float16: 100 MB at most); enough for a training's folds
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -97,7 +98,7 @@ class Encoder:
         require_installed(folder)
         from tokenizers import Tokenizer
 
-        precision = precision or PRECISION        # read here, so a benchmark can run another precision
+        precision = precision or chosen_precision()   # read here, so a benchmark can run another precision
         self.folder = folder
         self.name = folder.name
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -168,6 +169,17 @@ class Encoder:
             if not texts:
                 return np.zeros((0, self.dimensions), np.float32)
             return np.stack([found[t] for t in texts]).astype(np.float32)
+
+
+def chosen_precision() -> str:
+    """The precision the encoder runs in: $NEWSDESK_ENCODER_PRECISION when set (an operator trading TNEWS's
+    0.0006 for a crawl's speed, README "The crawl"), else PRECISION. Read by each process, so a crawl's
+    workers and a training run alike."""
+    value = os.environ.get(PRECISION_VARIABLE, "").strip() or PRECISION
+    if value != "fp32" and value not in QUANTISED:
+        raise NewsdeskError(f"{PRECISION_VARIABLE}={value}: not a precision of the encoder; use fp32 (the default) "
+                            f"or {', '.join(QUANTISED)}")
+    return value
 
 
 def padded(encodings: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -273,6 +285,7 @@ def check_encoder(newsletter: Newsletter) -> None:
     try:
         if folder is not None:
             require_installed(folder.resolve())
+            chosen_precision()
     except EncoderMissing as missing:
         _absent(setting, missing)
 

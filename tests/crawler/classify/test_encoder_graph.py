@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import cli, write_sources
 from onnx import numpy_helper
 from support.classify_fixtures import INSTALLED, needs_m3e  # noqa: F401  (fixture)
 
@@ -19,6 +20,7 @@ from crawler.classify.encoder import Encoder, load_encoder, padded, sha256_of
 from crawler.classify.encoder_graph import build_graph, product_inputs, session_for
 from crawler.classify.weights import read_weights
 from crawler.crawl.page_pool import PagePool
+from crawler.errors import NewsdeskError
 
 HIDDEN, HEADS, LAYERS, FFN = 32, 4, 2, 64
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", *"国务院印发数字经济发展规划科研团队实现量子计算新突破芯片"]
@@ -282,3 +284,24 @@ def test_calibrated_int8_features_stay_much_closer_to_the_float32_graphs():
     alone = cosines(np.concatenate([smooth.features([text]) for text in texts]), fp32.features(texts))
     assert together.min() > SMOOTH_MIN and together.mean() > SMOOTH_MEAN, together
     assert alone.min() > SMOOTH_MIN and alone.mean() > SMOOTH_MEAN, alone
+
+
+def test_the_environment_chooses_the_precision_of_every_process(tmp_path, monkeypatch):
+    folder = tiny_bert(tmp_path / "tiny")
+    monkeypatch.setenv("NEWSDESK_ENCODER_PRECISION", "int8")
+    assert Encoder(folder).identity.endswith(":int8")
+    monkeypatch.setenv("NEWSDESK_ENCODER_PRECISION", "")
+    assert Encoder(folder).identity.endswith(":fp32")
+    monkeypatch.setenv("NEWSDESK_ENCODER_PRECISION", "int4")
+    with pytest.raises(NewsdeskError, match=r"^NEWSDESK_ENCODER_PRECISION=int4: not a precision .* use fp32"):
+        Encoder(folder)
+
+
+@pytest.mark.usefixtures("needs_m3e")
+def test_a_crawl_asked_for_an_unknown_precision_stops_at_once_in_one_line(home):
+    write_sources(home, [{"name": "site", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml"}])
+    result = cli("--home", str(home), "crawl", env={"NEWSDESK_ENCODER_PRECISION": "int4"}, timeout=120)
+    assert result.returncode != 0
+    said = [line for line in (result.stdout + result.stderr).splitlines() if "int4" in line]
+    assert said == [said[0]] and "use fp32" in said[0]
+    assert "Traceback" not in result.stderr
