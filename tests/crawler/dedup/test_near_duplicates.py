@@ -21,7 +21,7 @@ from crawler.crawl.pipelines import DuplicatePipeline, StorePipeline
 from crawler.dedup.exact import text_hash
 from crawler.dedup.fingerprints import fingerprint
 from crawler.dedup.near_duplicates import MAX_POSTINGS, NearDuplicates
-from crawler.dedup.normalise import normalised
+from crawler.dedup.normalise import _to_simplified, normalised, opencc_table
 from db import Store, clock
 from db.fingerprint_index import Fingerprints
 from db.migrations import migrations
@@ -246,6 +246,14 @@ def test_normalisation_folds_width_case_spacing_and_traditional_characters():
     assert normalised("ＡＢＣ１２３，數據 Plan", word_breaks=True) == "abc123 数据 plan"
     same = fingerprint("數據要素×行動計劃出台，浙江瞄準5000億元").shingles.tolist()
     assert same == fingerprint("数据要素 行动计划出台. 浙江瞄准５０００亿元").shingles.tolist()
+
+
+def test_the_kept_traditional_to_simplified_table_is_opencc_s():
+    # The table is frozen so that stored text_hash values never move with OpenCC; an OpenCC that answers
+    # otherwise is noticed here (write_table makes it again, and every stored text_hash changes with it).
+    mapping, _ = _to_simplified()
+    assert mapping == opencc_table()
+    assert len(mapping) > 3000 and mapping["數"] == "数" and "数" not in mapping
 
 
 def test_exact_copies_and_near_duplicates_normalise_alike():
