@@ -2,11 +2,11 @@
 
 jieba keeps its prefix dictionary (about 500,000 words and prefixes with their counts) in one marshal file
 and reads it in 0.55-0.6 s; every crawl worker reads it, as does every command that classifies. Kept as the
-words in one text file and their counts (after jieba's total) in one .npy array, the same dictionary is read in about 0.17 s.
-The copy is made from jieba's own dictionary the first time, beside jieba's cache (the temporary folder),
-named by jieba's version and the dictionary file's size and time, so a changed dictionary makes a new copy.
-Nothing in it is code: at worst a planted copy gives other words, as a planted jieba cache would; a copy
-not owned by this user is not read.
+words in one text file and their counts (after jieba's total) in one .npy array, the same dictionary is read
+in about 0.17 s. The copy is made from jieba's own dictionary the first time, beside jieba's cache (the
+temporary folder), named by jieba's version and the dictionary file's size and time, so a changed dictionary
+makes a new copy. Nothing in it is code: at worst a planted copy gives other words, as a planted jieba cache
+would; a copy that is not this user's alone (owned by another, or writable by others) is not read.
 """
 
 from __future__ import annotations
