@@ -36,7 +36,12 @@ from pathlib import Path
 import numpy as np
 from ruamel.yaml import YAML
 
-from crawler.classify.encoder_graph import QUANTISED, MissingTensor, open_graph
+from crawler.classify.encoder_graph import (
+    CALIBRATED,
+    QUANTISED,
+    MissingTensor,
+    open_graph,
+)
 from crawler.classify.text import StoryText
 from crawler.classify.weights import WeightsError, read_weights
 from crawler.configuration.atomic_files import write_atomically
@@ -111,10 +116,12 @@ class Encoder:
         # Which weights, run how: a model trained with one encoder must not run with another. The precisions'
         # features are within a cosine of 0.998 of those of the float32 numpy BERT that came before (whose
         # identity had no precision); a trained model reads its weights in any of them (reads_like).
-        self.identity = f"{self.name}:{fingerprint}:{precision}"
+        # A calibrated precision is named with its calibration too: other texts make another graph, other rows.
+        variant = f"{precision}.{calibration_key()}" if precision in CALIBRATED else precision
+        self.identity = f"{self.name}:{fingerprint}:{variant}"
         self.layer_count = int(config["num_hidden_layers"])
         hidden = int(config["hidden_size"])
-        graph_file = folder / f"graph-{GRAPH_RECIPE}-{fingerprint}-{precision}.onnx"
+        graph_file = folder / f"graph-{GRAPH_RECIPE}-{fingerprint}-{variant}.onnx"
 
         def weights() -> dict[str, np.ndarray]:
             try:
@@ -204,6 +211,11 @@ def calibration_texts() -> list[str]:
         for example in section.examples:
             texts += [example, StoryText.of(example, section.description).encoder_text()]
     return [text for text in texts if text]
+
+
+def calibration_key() -> str:
+    """A short fingerprint of the calibration texts (the default sections.yaml's), naming a calibrated graph."""
+    return hashlib.sha256("\n".join(calibration_texts()).encode("utf-8")).hexdigest()[:8]
 
 
 def calibration_batches(tokenizer) -> list[tuple[np.ndarray, np.ndarray]]:
