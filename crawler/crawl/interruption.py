@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+from crawler.stop_signals import stop_signals_handled
 
 
 class Interruption:
@@ -31,12 +29,5 @@ class Interruption:
 def interruptible() -> Iterator[Interruption]:
     """Catch SIGINT and SIGTERM while the block runs (Python's own handlers come back afterwards)."""
     interruption = Interruption()
-    if threading.current_thread() is not threading.main_thread():   # only the main thread may set handlers
+    with stop_signals_handled(interruption.received):
         yield interruption
-        return
-    previous = {signum: signal.signal(signum, interruption.received) for signum in STOP_SIGNALS}
-    try:
-        yield interruption
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import ipaddress
-import signal
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -12,6 +11,7 @@ from waitress.server import create_server
 
 from crawler.configuration.home import Home
 from crawler.errors import NewsdeskError
+from crawler.stop_signals import stop_signals_handled
 from review.desk.app import create_app
 
 THREADS = 8    # requests served at once: a desk of editors, and a source test or two waiting on their crawl
@@ -41,15 +41,11 @@ def plain_http_warning(host: str, behind_tls_proxy: bool) -> str | None:
 @contextmanager
 def stop_signals_as_interrupt():
     """SIGTERM (a service manager stopping a server) ends it as Ctrl-C does, and so does SIGINT even when the
-    server was started with it ignored (from a script, `newsdesk review &`: Python then leaves it ignored)."""
+    server was started with it ignored (crawler.stop_signals)."""
     def interrupt(_signum, _frame):
         raise KeyboardInterrupt
-    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with stop_signals_handled(interrupt):
         yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def serve_desk(home: Home, *, host: str = "127.0.0.1", port: int = 8000, behind_tls_proxy: bool = False,
