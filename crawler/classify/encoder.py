@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_ENCODER = "m3e-small"
 MAX_TOKENS = 96            # the title and the start of the lead; longer inputs cost more and add little
-BATCH = 64
+BATCH = 64                 # texts per run in float32; int8 runs one text at a time (Encoder.batch)
 PRECISION = "fp32"         # 1.8x faster than numpy, the same rows; "int8": 3.7x, TNEWS -0.005; "int8-smooth": 3.9x,
                            # TNEWS -0.0006 (README, measurements)
 PRECISION_VARIABLE = "NEWSDESK_ENCODER_PRECISION"   # another precision for every process of a run (README)
@@ -138,6 +138,11 @@ class Encoder:
             raise NewsdeskError(f"encoder {folder}: the weights have no tensor {exc}; is this a BERT model?") \
                 from None
         self.dimensions = hidden * (self.layer_count + 1)
+        # int8 products quantise their input with one step per run, set by its largest value: texts encoded
+        # together would change each other's rows (a cosine of 0.9995 apart). One text per run gives a text the
+        # same row in a training's batches as in a crawl's pages, at the same speed (float32 gains 1.5x from
+        # batches, and its rows do not move with them).
+        self.batch = BATCH if precision == "fp32" else 1
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -145,8 +150,8 @@ class Encoder:
         encodings = [e.ids for e in self.tokenizer.encode_batch(texts)]
         rows = np.zeros((len(texts), self.dimensions), np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i]))   # similar lengths, less padding
-        for start in range(0, len(order), BATCH):
-            chunk = order[start:start + BATCH]
+        for start in range(0, len(order), self.batch):
+            chunk = order[start:start + self.batch]
             ids, mask = padded([encodings[i] for i in chunk])
             rows[chunk] = self.session.run(None, {"ids": ids, "mask": mask})[0]
         return rows

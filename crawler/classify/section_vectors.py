@@ -23,7 +23,7 @@ from crawler.configuration.sections import Section
 logger = logging.getLogger(__name__)
 
 # Part of the key: change it when the way the vectors are computed from the texts changes.
-RECIPE = "mean of unit rows, then unit length; float32"
+RECIPE = "mean of unit rows, then unit length; float32; int8 rows one text a run"
 PREFIX = "section-vectors-"
 
 

@@ -257,34 +257,47 @@ def test_the_forked_crawl_workers_encode_with_the_session_they_inherit(monkeypat
     assert {p: p.stat().st_mtime_ns for p in graphs(INSTALLED)} == graph_files, "no worker built the graph again"
 
 
+# Titles and leads of both languages, as a crawl encodes them.
+STORY_TEXTS = [
+    ("国务院印发《关于深化智慧城市发展推进城市全域数字化转型的指导意见》 近日，国务院印发指导意见，提出到2027年"
+     "全国城市全域数字化转型取得明显成效。"), "合肥高新区推进量子产业集聚发展", "国足客场战平对手 晋级形势严峻",
+    "Shanghai opens its data exchange to foreign firms", "引力波探测再获新发现"]
+
+
 @pytest.mark.usefixtures("needs_m3e")
 def test_int8_features_stay_close_to_the_float32_graphs():
     """The int8 graph (faster, not the default: README) against the unquantised one the product runs, on titles
     and leads of both languages."""
-    texts = [("国务院印发《关于深化智慧城市发展推进城市全域数字化转型的指导意见》 近日，国务院印发指导意见，提出到2027年"
-              "全国城市全域数字化转型取得明显成效。"), "合肥高新区推进量子产业集聚发展", "国足客场战平对手 晋级形势严峻",
-             "Shanghai opens its data exchange to foreign firms", "引力波探测再获新发现"]
     int8, fp32 = Encoder(INSTALLED, precision="int8"), load_encoder(str(INSTALLED))
-    similarity = cosines(int8.features(texts), fp32.features(texts))
+    similarity = cosines(int8.features(STORY_TEXTS), fp32.features(STORY_TEXTS))
     assert similarity.min() > 0.997 and similarity.mean() > 0.998
 
 
-SMOOTH_MIN, SMOOTH_MEAN = 0.9995, 0.9997   # int8-smooth on the texts below: 0.9998 / 0.9998 measured (int8: 0.9988)
+SMOOTH_MIN, SMOOTH_MEAN = 0.9995, 0.9997   # int8-smooth on STORY_TEXTS: 0.9998 / 0.9998 measured (int8: 0.9988)
 
 
 @pytest.mark.usefixtures("needs_m3e")
 def test_calibrated_int8_features_stay_much_closer_to_the_float32_graphs():
     """int8-smooth (README, "Measurements": the worst row's cosine 0.9998 on the sample's stories and the pages,
-    where plain int8's is 0.9987), on the texts above, together and one at a time."""
-    texts = [("国务院印发《关于深化智慧城市发展推进城市全域数字化转型的指导意见》 近日，国务院印发指导意见，提出到2027年"
-              "全国城市全域数字化转型取得明显成效。"), "合肥高新区推进量子产业集聚发展", "国足客场战平对手 晋级形势严峻",
-             "Shanghai opens its data exchange to foreign firms", "引力波探测再获新发现"]
+    where plain int8's is 0.9987), on STORY_TEXTS, together and one at a time."""
     smooth, fp32 = Encoder(INSTALLED, precision="int8-smooth"), load_encoder(str(INSTALLED))
-    together = cosines(smooth.features(texts), fp32.features(texts))
+    together = cosines(smooth.features(STORY_TEXTS), fp32.features(STORY_TEXTS))
     smooth.forget()
-    alone = cosines(np.concatenate([smooth.features([text]) for text in texts]), fp32.features(texts))
+    alone = cosines(np.concatenate([smooth.features([text]) for text in STORY_TEXTS]), fp32.features(STORY_TEXTS))
     assert together.min() > SMOOTH_MIN and together.mean() > SMOOTH_MEAN, together
     assert alone.min() > SMOOTH_MIN and alone.mean() > SMOOTH_MEAN, alone
+
+
+@pytest.mark.usefixtures("needs_m3e")
+def test_an_int8_encoder_gives_a_text_the_same_row_alone_as_among_others():
+    """int8 steps are set per run by the largest input: texts encoded together would move each other's rows, and a
+    story would get one row in a training's batches and another in a crawl, which encodes one page at a time."""
+    for precision in ("int8", "int8-smooth"):
+        encoder = Encoder(INSTALLED, precision=precision)
+        together = encoder.features(STORY_TEXTS)
+        encoder.forget()
+        alone = np.concatenate([encoder.features([text]) for text in STORY_TEXTS])
+        assert np.array_equal(together, alone), precision
 
 
 def test_the_environment_chooses_the_precision_of_every_process(tmp_path, monkeypatch):
