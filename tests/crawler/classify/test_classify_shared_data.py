@@ -42,4 +42,9 @@ def test_thucnews_learning_beats_the_rules_and_the_rules_beat_chance():
     # With the encoder (make installs it) the untrained rules read meaning as well as keywords.
     assert rules > 0.6, "ten classes: chance is 0.10; keywords alone reach 0.5"
     assert learned > 0.8 and learned > rules + 0.1
-    assert 0 < trained.section_share < 1, "with 1,000 labels the blend keeps something of the rules"
+    # The model's share is the one that cross-validates best, far above the rules alone. At 1,000 labels the curve
+    # is flat from 0.7 to 1.0 (float32 preferred 0.7 by one title of 1,000; int8-smooth ties, and a tie takes the
+    # share nearest the prior), so which share wins is not asserted.
+    by_share = {float(share): accuracy
+                for share, accuracy in trained.manifest["cross_validated_accuracy_by_share"].items()}
+    assert by_share[trained.section_share] == max(by_share.values()) > by_share[0.0] + 0.1

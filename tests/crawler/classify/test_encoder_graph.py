@@ -89,7 +89,8 @@ def test_the_graph_is_built_beside_the_weights_once_and_reused(tmp_path):
     assert graphs(folder) == []
     first = Encoder(folder)
     [graph] = graphs(folder)
-    assert graph.name.endswith("-fp32.onnx") and graph.stat().st_size > 0
+    variant = first.identity.split(":")[2]          # the default precision, with its calibration's key
+    assert variant.startswith("int8-smooth.") and graph.name.endswith(f"-{variant}.onnx") and graph.stat().st_size > 0
     rows = first.features(TEXTS)
     assert rows.shape == (3, HIDDEN * (LAYERS + 1))
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-3)
@@ -127,7 +128,7 @@ def test_a_graph_that_cannot_be_kept_is_built_in_memory_with_one_warning(tmp_pat
 
 def test_the_identity_names_the_weights_and_the_precision(tmp_path):
     folder = tiny_bert(tmp_path / "tiny")
-    fp32, int8 = Encoder(folder), Encoder(folder, precision="int8")
+    fp32, int8 = Encoder(folder, precision="fp32"), Encoder(folder, precision="int8")
     name, fingerprint, precision = fp32.identity.split(":")
     assert name == "tiny" and len(fingerprint) == 16 and precision == "fp32"
     assert int8.identity == f"tiny:{fingerprint}:int8"
@@ -266,9 +267,8 @@ STORY_TEXTS = [
 
 @pytest.mark.usefixtures("needs_m3e")
 def test_int8_features_stay_close_to_the_float32_graphs():
-    """The int8 graph (faster, not the default: README) against the unquantised one the product runs, on titles
-    and leads of both languages."""
-    int8, fp32 = Encoder(INSTALLED, precision="int8"), load_encoder(str(INSTALLED))
+    """The uncalibrated int8 graph against the float32 one, on titles and leads of both languages."""
+    int8, fp32 = Encoder(INSTALLED, precision="int8"), Encoder(INSTALLED, precision="fp32")
     similarity = cosines(int8.features(STORY_TEXTS), fp32.features(STORY_TEXTS))
     assert similarity.min() > 0.997 and similarity.mean() > 0.998
 
@@ -280,7 +280,7 @@ SMOOTH_MIN, SMOOTH_MEAN = 0.9995, 0.9997   # int8-smooth on STORY_TEXTS: 0.9998 
 def test_calibrated_int8_features_stay_much_closer_to_the_float32_graphs():
     """int8-smooth (README, "Measurements": the worst row's cosine 0.9998 on the sample's stories and the pages,
     where plain int8's is 0.9987), on STORY_TEXTS, together and one at a time."""
-    smooth, fp32 = Encoder(INSTALLED, precision="int8-smooth"), load_encoder(str(INSTALLED))
+    smooth, fp32 = Encoder(INSTALLED, precision="int8-smooth"), Encoder(INSTALLED, precision="fp32")
     together = cosines(smooth.features(STORY_TEXTS), fp32.features(STORY_TEXTS))
     smooth.forget()
     alone = cosines(np.concatenate([smooth.features([text]) for text in STORY_TEXTS]), fp32.features(STORY_TEXTS))
@@ -304,10 +304,13 @@ def test_the_environment_chooses_the_precision_of_every_process(tmp_path, monkey
     folder = tiny_bert(tmp_path / "tiny")
     monkeypatch.setenv("NEWSDESK_ENCODER_PRECISION", "int8")
     assert Encoder(folder).identity.endswith(":int8")
-    monkeypatch.setenv("NEWSDESK_ENCODER_PRECISION", "")
+    monkeypatch.setenv("NEWSDESK_ENCODER_PRECISION", "fp32")
     assert Encoder(folder).identity.endswith(":fp32")
+    monkeypatch.setenv("NEWSDESK_ENCODER_PRECISION", "")
+    assert Encoder(folder).identity.split(":")[2].startswith("int8-smooth."), "the default"
     monkeypatch.setenv("NEWSDESK_ENCODER_PRECISION", "int4")
-    with pytest.raises(NewsdeskError, match=r"^NEWSDESK_ENCODER_PRECISION=int4: not a precision .* use fp32"):
+    with pytest.raises(NewsdeskError, match=r"^NEWSDESK_ENCODER_PRECISION=int4: not a precision .* use int8-smooth "
+                                            r"\(the default\) or fp32"):
         Encoder(folder)
 
 
@@ -317,7 +320,7 @@ def test_a_crawl_asked_for_an_unknown_precision_stops_at_once_in_one_line(home):
     result = cli("--home", str(home), "crawl", env={"NEWSDESK_ENCODER_PRECISION": "int4"}, timeout=120)
     assert result.returncode != 0
     said = [line for line in (result.stdout + result.stderr).splitlines() if "int4" in line]
-    assert said == [said[0]] and "use fp32" in said[0]
+    assert said == [said[0]] and "use int8-smooth (the default) or fp32" in said[0]
     assert "Traceback" not in result.stderr
 
 
