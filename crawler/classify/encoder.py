@@ -15,7 +15,7 @@ float32 in a crawl (the encoder took 15 ms of a page's 42 ms of CPU in float32, 
 within a cosine of 0.9998 of float32's. Measured with `benchmarks/classify.py --precision` (README,
 "Measurements"): TNEWS's blend 0.5211 (float32: 0.5215, 2 of 4,928 titles), THUCNews 0.6745 / 0.8449 at 100 and
 1,000 labels (float32: 0.6746 / 0.8446), the demo's and the sample's stories all in the same sections, none of
-the crawl benchmark's 389 stories in another section. Float32 (1.8x faster than the numpy BERT before it, the
+the crawl benchmark's 393 pages in another section. Float32 (1.8x faster than the numpy BERT before it, the
 same rows within 2e-7) stays one setting away: NEWSDESK_ENCODER_PRECISION=fp32. The uncalibrated int8 precisions
 cost TNEWS more: "int8" (every product) 0.522 -> 0.517, "int8-dense" (the attention in float32) 0.519,
 "int8-ffn" 0.520.
@@ -226,8 +226,9 @@ def calibration_key() -> str:
 
 
 def calibration_batches(tokenizer) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The graph's inputs for the calibration texts, one text at a time (as a crawl runs it), then in batches of
-    16 as they come (a training's batches, padded)."""
+    """The graph's inputs for the calibration texts, one text at a time (as every int8 encoder runs them), then in
+    padded batches of 16 (as training ran them before; kept, so the graph stays the same: calibrating on single
+    texts alone gives the same rows, README "Measurements")."""
     encodings = [e.ids for e in tokenizer.encode_batch(calibration_texts())]
     return [padded([ids]) for ids in encodings] + [padded(encodings[i:i + 16]) for i in range(0, len(encodings), 16)]
 
