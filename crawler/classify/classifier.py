@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.classify.encoder import encoder_for
-from crawler.classify.relevance import Relevance, rule_relevance
+from crawler.classify.relevance import Relevance, TopicTerms, rule_relevance
 from crawler.classify.rules import SectionRules, SectionScore
 from crawler.classify.text import StoryText
 from crawler.classify.trained import TrainedModel
@@ -61,6 +61,7 @@ class Classifier:
         names = set(newsletter.section_names())
         # A model trained before a section was renamed or removed still knows the others.
         self.trained = trained if trained is not None and trained.usable_for(names) else None
+        self.topic_terms = TopicTerms.of(newsletter.topic)
         self.threshold = float(newsletter.classifier["relevance_threshold"])
         self.low = float(newsletter.classifier["low_confidence"])
 
@@ -82,7 +83,7 @@ class Classifier:
                learned_relevance: float | None = None) -> Decision:
         scores = self.rules.score(story)
         probabilities = self.rules.probabilities(scores)
-        relevance = rule_relevance(self.newsletter.topic, story)
+        relevance = rule_relevance(self.topic_terms, story)
         score_of_relevance = relevance.score
         terms: list[str] = []
         share = 0.0

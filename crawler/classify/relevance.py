@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from crawler.classify.rules import Evidence
-from crawler.classify.text import StoryText, count_term
+from crawler.classify.text import StoryText, Term, TermList
 from crawler.configuration.sections import Topic
 
 logger = logging.getLogger(__name__)
@@ -28,29 +28,49 @@ class Relevance:
         return ", ".join(e.describe() for e in found) or "no theme of the topic found"
 
 
-def rule_relevance(topic: Topic, story: StoryText) -> Relevance:
+@dataclass(frozen=True)
+class TopicTerms:
+    """A topic's themes, regions and excluded terms made ready once (crawler.classify.text.TermList): every story
+    is read for all of them."""
+
+    themes: TermList
+    regions: TermList
+    exclude: TermList
+
+    @classmethod
+    def of(cls, topic: Topic) -> "TopicTerms":
+        return cls(TermList((Term.of(t), w) for t, w in topic.themes.items()),
+                   TermList((Term.of(t), None) for t in topic.regions),
+                   TermList((Term.of(t), w) for t, w in topic.exclude.items()))
+
+
+def rule_relevance(topic: TopicTerms, story: StoryText) -> Relevance:
     """0..1 from the topic's weighted themes, with a bonus for its regions and a penalty for excluded terms."""
-    if not topic.themes:
+    if not topic.themes.entries:
         return Relevance(NO_TOPIC)
     evidence: list[Evidence] = []
     points = 0.0
     texts = {"title": story.title, "lead": story.lead, "body": story.body}
-    for term, weight in topic.themes.items():
+    lowered = {where: text.lower() for where, text in texts.items()}
+    for term, weight in topic.themes.found_in(story_texts := list(texts.values())):
         # Each theme counts once, where it is most telling: a story repeating 数据 is not more on-topic.
-        best = max((weight * place for where, place in PLACES if count_term(term, texts[where])), default=0.0)
+        best = max((weight * place for where, place in PLACES if term.count(texts[where], lowered[where])),
+                   default=0.0)
         if best:
             where = next(w for w, place in PLACES if weight * place == best)
-            evidence.append(Evidence(term, where, best))
+            evidence.append(Evidence(term.text, where, best))
             points += best
-    regions = [r for r in topic.regions if count_term(r, story.title) or count_term(r, story.lead)]
+    regions = [r.text for r, _ in topic.regions.found_in(story_texts[:2])
+               if r.count(story.title, lowered["title"]) or r.count(story.lead, lowered["lead"])]
     if regions and points * REGION_BONUS >= 0.05:
         bonus = points * REGION_BONUS
         evidence.append(Evidence(regions[0], "title or lead (region)", bonus))
         points += bonus
-    for term, weight in topic.exclude.items():
-        penalty = max((weight * place for where, place in PLACES[:2] if count_term(term, texts[where])), default=0.0)
+    for term, weight in topic.exclude.found_in(story_texts[:2]):
+        penalty = max((weight * place for where, place in PLACES[:2] if term.count(texts[where], lowered[where])),
+                      default=0.0)
         if penalty:
-            evidence.append(Evidence(term, "excluded term", -penalty))
+            evidence.append(Evidence(term.text, "excluded term", -penalty))
             points -= penalty
     points = max(points, 0.0)
     return Relevance(points / (points + HALF_RELEVANT), evidence)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crawler.classify.encoder import Encoder
 from crawler.classify.section_vectors import section_meanings
-from crawler.classify.text import StoryText, content_words, is_latin, whole_word
+from crawler.classify.text import StoryText, Term, TermList, content_words
 from crawler.configuration.sections import Newsletter, Section
 
 logger = logging.getLogger(__name__)
@@ -78,8 +78,8 @@ class SectionRules:
         self.default = next((s.name for s in self.sections if s.default), None)
         self.compiled = {s.name: [(re.compile(p), w) for p, w in s.patterns.items()] for s in self.sections}
         # Latin-script keywords match as whole words (AI, not 'said'); Chinese ones as substrings.
-        self.keyword_lists = {s.name: [(term, weight, whole_word(term) if is_latin(term) else None)
-                                       for term, weight in s.keywords.items()] for s in self.sections}
+        self.keyword_lists = {s.name: TermList((Term.of(term), weight) for term, weight in s.keywords.items())
+                              for s in self.sections}
         self.profiles, self.idf = self._profiles()
         self.meanings = section_meanings(self.sections, encoder, vectors_cache) if encoder is not None else None
 
@@ -126,12 +126,11 @@ class SectionRules:
         found: dict[str, list[Evidence]] = {"title": [], "lead": [], "body": []}
         places = [(where, text, text.lower(), place) for where, text, place in
                   (("title", story.title, TITLE), ("lead", story.lead, LEAD), ("body", story.body, BODY)) if text]
-        for term, weight, latin in self.keyword_lists[section.name]:
+        for term, weight in self.keyword_lists[section.name].found_in([text for _, text, _, _ in places]):
             for where, text, lowered, place in places:
-                count = len(latin.findall(lowered)) if latin is not None else text.count(term)
-                hits = min(count, MAX_REPEATS[place])
+                hits = min(term.count(text, lowered), MAX_REPEATS[place])
                 if hits:
-                    found[where].append(Evidence(term, where, weight * place * hits))
+                    found[where].append(Evidence(term.text, where, weight * place * hits))
         for where, evidence in found.items():
             total = sum(e.points for e in evidence)
             scale = min(1.0, MAX_POINTS[where] / total) if where in MAX_POINTS and total else 1.0

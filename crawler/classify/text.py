@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.classify.jieba_dictionary import load_dictionary
@@ -62,13 +64,64 @@ def whole_word(term: str) -> re.Pattern:
     return re.compile(rf"(?<![a-z0-9]){re.escape(term.lower())}(?![a-z0-9])")
 
 
-def count_term(term: str, text: str) -> int:
-    """Occurrences of a term: a substring for Chinese, a whole word for Latin script (AI, not 'said')."""
-    if not term or not text:
-        return 0
-    if is_latin(term):
-        return len(whole_word(term).findall(text.lower()))
-    return text.count(term)
+@dataclass(frozen=True)
+class Term:
+    """A keyword, theme or region made ready once for counting in many texts: a substring for Chinese, a whole word
+    for Latin script (AI, not 'said'). Every story is counted against every keyword and theme of sections.yaml
+    (hundreds), and most are absent: the needle, a substring of every occurrence, rules them out at C speed."""
+
+    text: str
+    needle: str                      # the term; lower-cased for a Latin one, which is sought in lower-cased text
+    pattern: re.Pattern | None       # a Latin-script term's whole-word pattern
+
+    @classmethod
+    def of(cls, term: str) -> "Term":
+        latin = bool(term) and is_latin(term)
+        return cls(term, term.lower() if latin else term, whole_word(term) if latin else None)
+
+    def count(self, text: str, lowered: str) -> int:
+        """Occurrences in text, lowered being text.lower()."""
+        if not self.text or not text:
+            return 0
+        if self.pattern is None:
+            return text.count(self.text)
+        return len(self.pattern.findall(lowered)) if self.needle in lowered else 0
+
+
+
+class TermList:
+    """Terms (each with what goes with it: a weight) made ready for many texts. Every story is read for every
+    keyword and theme of sections.yaml, hundreds, and most are absent: an Aho-Corasick automaton of their needles
+    (pyahocorasick) finds the ones present in one pass over the texts, where a substring search per term scanned
+    the whole text each time."""
+
+    def __init__(self, entries: Iterable[tuple[Term, Any]]) -> None:
+        self.entries = list(entries)
+        self._plain = _automaton(term.needle for term, _ in self.entries if term.pattern is None)
+        self._latin = _automaton(term.needle for term, _ in self.entries if term.pattern is not None)
+
+    def found_in(self, texts: Sequence[str]) -> list[tuple[Term, Any]]:
+        """The entries whose term may be in one of the texts, in their order: the others count 0 in every one."""
+        joined = "\0".join(texts)       # no needle holds it, so none is found across two texts
+        present = _found(self._plain, joined) | _found(self._latin, joined.lower())
+        return [entry for entry in self.entries if entry[0].needle in present]
+
+
+def _automaton(needles: Iterable[str]):
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        if needle:
+            automaton.add_word(needle, needle)
+    if len(automaton) == 0:
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
+def _found(automaton, text: str) -> set[str]:
+    return {needle for _, needle in automaton.iter(text)} if automaton is not None else set()
 
 
 @dataclass(frozen=True)
