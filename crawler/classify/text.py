@@ -67,11 +67,10 @@ def whole_word(term: str) -> re.Pattern:
 @dataclass(frozen=True)
 class Term:
     """A keyword, theme or region made ready once for counting in many texts: a substring for Chinese, a whole word
-    for Latin script (AI, not 'said'). Every story is counted against every keyword and theme of sections.yaml
-    (hundreds), and most are absent: the needle, a substring of every occurrence, rules them out at C speed."""
+    for Latin script (AI, not 'said')."""
 
     text: str
-    needle: str                      # the term; lower-cased for a Latin one, which is sought in lower-cased text
+    needle: str                      # in every occurrence: the term, lower-cased for a Latin one (sought lower-cased)
     pattern: re.Pattern | None       # a Latin-script term's whole-word pattern
 
     @classmethod
@@ -86,7 +85,6 @@ class Term:
         if self.pattern is None:
             return text.count(self.text)
         return len(self.pattern.findall(lowered)) if self.needle in lowered else 0
-
 
 
 class TermList:
