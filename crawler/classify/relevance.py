@@ -52,7 +52,8 @@ def rule_relevance(topic: TopicTerms, story: StoryText) -> Relevance:
     points = 0.0
     texts = {"title": story.title, "lead": story.lead, "body": story.body}
     lowered = {where: text.lower() for where, text in texts.items()}
-    for term, weight in topic.themes.found_in(story_texts := list(texts.values())):
+    story_texts = list(texts.values())
+    for term, weight in topic.themes.found_in(story_texts):
         # Each theme counts once, where it is most telling: a story repeating 数据 is not more on-topic.
         best = max((weight * place for where, place in PLACES if term.count(texts[where], lowered[where])),
                    default=0.0)
