@@ -28,11 +28,13 @@ def joined_chunks(root: etree._Element) -> etree._Element:
     chunked = [group for group in by_class.values() if len(group) > 1 and _chunks_of_one_story(group)]
     if not chunked:
         return root
-    paths = [[root.getroottree().getpath(element) for element in group] for group in chunked]
     page = copy.deepcopy(root)
-    tree = page.getroottree()
-    for group in paths:
-        first, *rest = [tree.xpath(path)[0] for path in group]
+    # Each element's twin in the copy, paired by walking both in step: a path would go stale as soon as the
+    # first group's chunks leave their parent and shift their siblings' positions.
+    wanted = {element for group in chunked for element in group}
+    twin = {element: copied for element, copied in zip(root.iter(), page.iter()) if element in wanted}
+    for group in chunked:
+        first, *rest = [twin[element] for element in group]
         for chunk in rest:
             first.extend(list(chunk))
             chunk.getparent().remove(chunk)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from support.pages import front_page
 
 from crawler.extraction import extract
+from crawler.extraction.chunks import joined_chunks
+from crawler.extraction.document import parse_html
 
 _PARAGRAPHS = [
     "The regional council approved the new transport budget on Tuesday after a debate that lasted most of the day.",
@@ -235,6 +237,26 @@ def test_a_story_split_into_chunks_around_advertisements_is_read_whole():
     text = extract(page).text
     assert all(f"Paragraph {n} of the long feature" in text for n in range(1, 9))
     assert "Advertisement" not in text
+
+
+def test_two_stories_split_into_chunks_on_one_page_are_each_read_whole():
+    # The first story's second chunk leaves its parent before the second story's chunks are joined: found by
+    # their position among siblings, they would have moved (a Wired page raised IndexError here).
+    def chunk(story: str, first: int) -> str:
+        paragraphs = "".join(f"<p>{story} paragraph {n} of the long feature on how neighbourhood banks are changing, "
+                             f"with enough words in it to be read as prose.</p>" for n in range(first, first + 4))
+        return f"<div class='{story}-content'>{paragraphs}</div>"
+    page = ("<html><head><title>The future of banking</title></head><body><main><article>"
+            f"<h1>The future of banking</h1>{chunk('lead', 1)}<div class='ad'>Advertisement</div>{chunk('lead', 5)}"
+            f"{chunk('more', 1)}<div class='ad'>Advertisement</div>{chunk('more', 5)}"
+            "</article></main></body></html>")
+    root = parse_html(page)
+    joined = joined_chunks(root)
+    assert joined is not root
+    firsts = [div for div in joined.iter("div") if div.get("class", "").endswith("-content")]
+    assert [len(div.findall("p")) for div in firsts] == [8, 8]
+    text = extract(page).text
+    assert all(f"lead paragraph {n} of" in text for n in range(1, 9)), text
 
 
 def _story_page(before: str, title: str = "Home Depot stock falls after its earnings release") -> str:
