@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,12 +31,25 @@ def _segmenter():
     global _jieba
     with _jieba_lock:
         if _jieba is None:
-            import jieba
-
+            jieba = _import_jieba()
             jieba.setLogLevel(logging.WARNING)
             load_dictionary(jieba.dt)
             _jieba = jieba
     return _jieba
+
+
+def _import_jieba():
+    """jieba without pkg_resources: jieba imports that (deprecated, a tenth of a second in every process that
+    classifies) only to open its own data files, and opens them by path when it is missing."""
+    hidden = "pkg_resources" not in sys.modules
+    if hidden:
+        sys.modules["pkg_resources"] = None  # makes `import pkg_resources` raise ImportError
+    try:
+        import jieba
+    finally:
+        if hidden:
+            del sys.modules["pkg_resources"]
+    return jieba
 
 
 def words(text: str) -> list[str]:
