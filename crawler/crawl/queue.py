@@ -30,7 +30,9 @@ GRACE_SECONDS = 3.0
 class SourceQueue:
     """The sources of a crawl in the order their runs start: a site's sources one after another (a source's
     time limit counts its own time, not its turn's wait), up to `sites_at_once` sites side by side. The spider
-    takes the runs lazily (`runs()`); a run's close (`finished`) lets the next of its site start.
+    takes the runs lazily (`runs()`); a run that has nothing left to download (`turn_over`) lets the next of its
+    site start, while the page pool may still be working its pages: a turn is the site's network time, so the
+    next site's downloads (a slow site's second-long answers, too) overlap the CPU work of the last one's pages.
 
     `begin(source)` starts a run (its record, and whatever the crawl holds for it); what it raises is kept in
     `failures` and the site goes on with its next source.
@@ -76,8 +78,9 @@ class SourceQueue:
             else:
                 return
 
-    def finished(self, run: SourceRun, reason: str = "") -> None:
-        """A run closed: the next source of its site (else of the next waiting site) may start."""
+    def turn_over(self, run: SourceRun, reason: str = "") -> None:
+        """A run has nothing left to download, or closed (said for every run, perhaps twice): the next source
+        of its site (else of the next waiting site) may start."""
         self._next_after(run.name)
         self._wake()
 

@@ -128,7 +128,8 @@ def _crawl(settings: dict[str, Any], context: CrawlContext, stack: contextlib.Ex
         if progress is not None:
             progress.watch(crawler)
         queue = SourceQueue(to_run, sites_at_once=sites_at_once, begin=begin)
-        crawler.signals.connect(queue.finished, signal=run_closed)
+        context.runs.on_downloaded = queue.turn_over
+        crawler.signals.connect(queue.turn_over, signal=run_closed)   # and a run closed without its downloads
         crawl = CrawlQueue(process, crawler, queue, interruption=interruption, context=context)
         gc.freeze()   # Scrapy and the crawler, loaded since the fork: kept for the crawl's life, like the rest
         crawl.run()

@@ -37,6 +37,7 @@ class SourceRun:
     fetches: int = 0                          # downloads asked for, toward max_pages_per_run
     stop_reason: str | None = None            # set: nothing more of it is fetched; it closes when in-flight work ends
     closed: bool = False
+    downloaded: bool = False                  # nothing of it is left to download (its pages may still be worked)
     reader: Any = None                        # the spider's reading of the source (spiders/); dropped at close
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # conditional GET, to save
     errors_written: int = 0                   # how much of the tally its record has (crawler.crawl.recorder)
@@ -58,11 +59,13 @@ class SourceRun:
 
 
 class RunBook:
-    """The runs of one crawl by source name; calls `on_idle(run)` when a run has nothing left in flight."""
+    """The runs of one crawl by source name; calls `on_downloaded(run)` once when a run has nothing left to
+    download, and `on_idle(run)` when it has nothing left in flight."""
 
     def __init__(self) -> None:
         self.runs: dict[str, SourceRun] = {}
         self.open: set[SourceRun] = set()
+        self.on_downloaded: Callable[[SourceRun], None] | None = None
         self.on_idle: Callable[[SourceRun], None] | None = None
 
     def start(self, source: Source, run_id: int | None) -> SourceRun:
@@ -105,6 +108,12 @@ class RunBook:
             self.request_answered(run)
 
     def settle(self, run: SourceRun) -> None:
-        """Close the run when nothing of it is in flight (a run whose start yielded nothing, too)."""
+        """Say when nothing of the run is left to download (a callback counts the requests it yields before the
+        one it answers ends, so none follows), and close it when nothing of it is in flight (a run whose start
+        yielded nothing, too)."""
+        if run.requests == 0 and not run.downloaded:
+            run.downloaded = True
+            if self.on_downloaded is not None:
+                self.on_downloaded(run)
         if run.idle and not run.closed and self.on_idle is not None:
             self.on_idle(run)
