@@ -38,7 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_text_chars", 200_000, "Longest article text stored, in characters; a longer one is cut at a "
                                        "paragraph end, and the run record says so.", minimum=1000),
     Setting("max_redirects", 5, "Redirects followed for one request before it is given up as a loop."),
-    Setting("max_sites_at_once", 8, "Sites crawled side by side; sources of one site always run one after another."),
+    Setting("max_sites_at_once", 8, "Sites fetched side by side; sources of one site always run one after another."),
     Setting("max_items_per_source", 200, "Article pages fetched from one source in one run."),
     Setting("max_sitemaps_per_run", 50, "Sitemaps and sitemap indexes fetched for one source in one run."),
     Setting("max_pages_per_run", 500, "Responses of every kind (feeds, sitemaps, listing pages, articles, redirects, "
