@@ -116,7 +116,7 @@ def _trafilatura(root: etree._Element, url: str | None, density_chars: int) -> s
 
 
 def _table_laid(root: etree._Element) -> bool:
-    """A page of tables more than paragraphs, where trafilatura prefers readability's text to its own."""
+    """A page with as many tables as paragraphs or more (or none), where trafilatura may prefer readability's text."""
     paragraphs = sum(1 for _ in root.iter("p"))
     return paragraphs == 0 or sum(1 for _ in root.iter("table")) >= paragraphs
 

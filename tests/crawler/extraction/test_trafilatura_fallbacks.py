@@ -1,4 +1,4 @@
-"""Trafilatura's fallbacks (readability, justext) run only where they can change its text (crawler/extraction/body.py)."""
+"""Trafilatura's fallbacks (readability, justext) run only where they can change its text (extraction/body.py)."""
 
 from __future__ import annotations
 
