@@ -9,8 +9,9 @@ import random
 import time
 from urllib.parse import urljoin
 
-from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse
 from w3lib.url import safe_url_string
 
 from crawler.crawl.context import runs_of, writable_store_of
@@ -26,6 +27,9 @@ from crawler.formats.fetch_rules import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The bytes that hold the 4,096 characters Scrapy's meta refresh reads, in any encoding (4 bytes a character at most).
+META_REFRESH_HEAD_BYTES = 4 * 4096
 
 
 class FetchRules:
@@ -65,6 +69,19 @@ class SafeRedirects(RedirectMiddleware):
         if followed is not response and "download_slot" in followed.meta:
             followed.meta["download_slot"] = site_of(followed.url)   # the politeness of the site it leads to
         return followed
+
+
+class HeadMetaRefresh(MetaRefreshMiddleware):
+    """Scrapy's meta refresh, read from the page's head. Scrapy reads the first 4,096 characters of the page's
+    text, and so decodes the whole page and keeps the text on the response while the page waits for the page
+    pool: 0.25 ms and two to four times the page's bytes of the crawl's process, for every page."""
+
+    def process_response(self, request, response, spider=None):
+        if not isinstance(response, HtmlResponse) or len(response.body) <= META_REFRESH_HEAD_BYTES:
+            return super().process_response(request, response)
+        head = response.replace(body=response.body[:META_REFRESH_HEAD_BYTES])
+        followed = super().process_response(request, head)
+        return response if followed is head else followed
 
 
 class KnownUrlFilter:

@@ -87,6 +87,8 @@ def scrapy_settings(settings: dict[str, Any]) -> dict[str, Any]:
             "crawler.crawl.robots.RobotsRule": 100,
             "crawler.crawl.retry_after.RetryAfter": 555,   # its responses before RetryMiddleware's (550)
             "crawler.crawl.middlewares.RetryBackoff": 560,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "crawler.crawl.middlewares.HeadMetaRefresh": 580,
             "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
             "crawler.crawl.middlewares.SafeRedirects": 600,
         },

@@ -157,6 +157,24 @@ def test_a_redirect_to_file_or_ftp_is_refused_and_says_so(server, tmp_path, ftp_
     assert not connections
 
 
+def test_a_meta_refresh_in_a_large_pages_head_is_followed_and_one_below_it_is_not(server, tmp_path):
+    # The refresh is read from the first 4,096 characters of the page, as Scrapy reads it; our middleware
+    # decodes only the bytes that can hold them, on pages of 20 KB and more (HeadMetaRefresh).
+    padding = "<!-- " + "x" * 30_000 + " -->"
+    server.add("/moved.html", f"<html><head><meta http-equiv='refresh' content='0; url=/news/1.html'>"
+                              f"<title>已迁移</title></head><body>{padding}<p>本页已迁移。</p></body></html>")
+    late = page("数据要素市场启动", "data").replace("</body>", f"{padding}<meta http-equiv='refresh' "
+                                                     "content='0; url=/news/3.html'></body>")
+    server.add("/news/1.html", page("芯片产线投产", "chip"))
+    server.add("/news/2.html", late)
+    server.add("/news/3.html", page("算力项目开工", "compute"))
+    server.add("/feed.xml", rss([("迁移", server.url + "/moved.html"), ("数据", server.url + "/news/2.html")]),
+               content_type="application/rss+xml")
+    home = new_home(tmp_path, [{"name": "wire", "kind": "feed", "url": server.url + "/feed.xml"}])
+    cli("--home", str(home), "crawl")
+    assert stored_urls(home) == {server.url + "/news/1.html", server.url + "/news/2.html"}
+
+
 # -- 2. redirects that leave the site ----------------------------------------------------------------
 
 
