@@ -1,5 +1,5 @@
 """Downloader middlewares: the fetch rules, timing of tries, skip articles already stored, conditional GET
-for feeds, retries with backoff, redirects Newsdesk follows."""
+for feeds, retries with backoff, redirects Newsdesk follows, meta refreshes read from a page's head."""
 
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ class SafeRedirects(RedirectMiddleware):
 class HeadMetaRefresh(MetaRefreshMiddleware):
     """Scrapy's meta refresh, read from the page's head. Scrapy reads the first 4,096 characters of the page's
     text, and so decodes the whole page and keeps the text on the response while the page waits for the page
-    pool: 0.25 ms and two to four times the page's bytes of the crawl's process, for every page."""
+    pool: 0.25 ms and two to four times the page's bytes of the crawl's process, for every page. (A page that
+    declares no charset has it guessed from its head alone: it decides only how a refresh URL is read.)"""
 
     def process_response(self, request, response, spider=None):
         if not isinstance(response, HtmlResponse) or len(response.body) <= META_REFRESH_HEAD_BYTES:
