@@ -78,9 +78,9 @@ class SourceQueue:
             else:
                 return
 
-    def turn_over(self, run: SourceRun, reason: str = "") -> None:
-        """A run has nothing left to download, or closed (said for every run, perhaps twice): the next source
-        of its site (else of the next waiting site) may start."""
+    def turn_over(self, run: SourceRun) -> None:
+        """A run has nothing left to download: the next source of its site (else of the next waiting site) may
+        start. Said again, it does nothing."""
         self._next_after(run.name)
         self._wake()
 

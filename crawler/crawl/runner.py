@@ -24,7 +24,7 @@ from crawler.crawl.context import CrawlContext
 from crawler.crawl.interruption import Interruption, interruptible
 from crawler.crawl.items import RunTally
 from crawler.crawl.page_pool import PagePool, worker_count
-from crawler.crawl.runs import SourceRun, run_closed
+from crawler.crawl.runs import SourceRun
 from crawler.crawl.settings import scrapy_settings
 from crawler.errors import NewsdeskError
 from db import Store, StoreError, run_status
@@ -128,8 +128,8 @@ def _crawl(settings: dict[str, Any], context: CrawlContext, stack: contextlib.Ex
         if progress is not None:
             progress.watch(crawler)
         queue = SourceQueue(to_run, sites_at_once=sites_at_once, begin=begin)
+        # A run closes only after its downloads (or when the spider closes, when nothing starts any more).
         context.runs.on_downloaded = queue.turn_over
-        crawler.signals.connect(queue.turn_over, signal=run_closed)   # and a run closed without its downloads
         crawl = CrawlQueue(process, crawler, queue, interruption=interruption, context=context)
         gc.freeze()   # Scrapy and the crawler, loaded since the fork: kept for the crawl's life, like the rest
         crawl.run()

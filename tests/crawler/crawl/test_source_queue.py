@@ -40,7 +40,7 @@ def test_a_sites_turn_passes_when_its_downloads_are_done_though_its_pages_are_st
     assert a1.downloaded and not a1.idle and not a1.closed
     assert [source.name for source in queue.ready] == ["a2"], "the site's next source starts"
 
-    # Said again when the run closes: nothing more starts for it.
+    # Said again: nothing more starts for it.
     queue.turn_over(a1)
     assert [source.name for source in queue.ready] == ["a2"]
 
