@@ -300,21 +300,19 @@ def main() -> None:
         print(line(f"newsdesk crawl, fresh home ({first['stored']} stored)", first, first["stored"], "articles"))
         again = newsdesk(home, sources)
         print(line("newsdesk crawl again, nothing changed (304s)", again, 0, "articles"), flush=True)
-        alone_again = trafilatura_run(len(pages))
-        print(line("plain trafilatura again", alone_again, len(pages), "pages"), flush=True)
-        second = newsdesk(Path(folder) / "home-2", sources)
-        print(line(f"newsdesk crawl, another fresh home ({second['stored']} stored)", second, second["stored"],
-                   "articles"), flush=True)
-        alone_third = trafilatura_run(len(pages))
-        print(line("plain trafilatura a third time", alone_third, len(pages), "pages"), flush=True)
-        third = newsdesk(Path(folder) / "home-3", sources)
-        print(line(f"newsdesk crawl, a third fresh home ({third['stored']} stored)", third, third["stored"],
-                   "articles"), flush=True)
+        trafilatura_walls, crawl_walls = [alone["wall"]], [first["wall"]]
+        for n in (2, 3):
+            more = trafilatura_run(len(pages))
+            print(line(f"plain trafilatura, run {n}", more, len(pages), "pages"), flush=True)
+            crawl = newsdesk(Path(folder) / f"home-{n}", sources)
+            print(line(f"newsdesk crawl, fresh home {n} ({crawl['stored']} stored)", crawl, crawl["stored"],
+                       "articles"), flush=True)
+            trafilatura_walls.append(more["wall"])
+            crawl_walls.append(crawl["wall"])
         exact = newsdesk(Path(folder) / "home-fp32", sources, precision="fp32")
         print(line(f"the same, encoder in float32 ({exact['stored']} stored)", exact, exact["stored"], "articles"),
               flush=True)
-        trafilatura_wall = min(alone["wall"], alone_again["wall"], alone_third["wall"])
-        crawl_wall = min(first["wall"], second["wall"], third["wall"])
+        trafilatura_wall, crawl_wall = min(trafilatura_walls), min(crawl_walls)
         print(f"\nend to end / plain trafilatura: {trafilatura_wall / crawl_wall:.2f}x "
               f"(pages through Newsdesk per second over trafilatura's, the fastest of three runs each; "
               f"{trafilatura_wall / exact['wall']:.2f}x with the encoder in float32); "
